@@ -1,0 +1,159 @@
+"""Command-line tools: analyze photos, train the model, evaluate it (`python -m fer_core COMMAND --help`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import FerError
+
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run one command; returns the process exit code."""
+    parser = argparse.ArgumentParser(prog="python -m fer_core", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    analyze = commands.add_parser("analyze", help="find faces in images and print their emotions")
+    analyze.add_argument("images", nargs="+", help="image files")
+    analyze.add_argument("--json", action="store_true", help="print JSON (schema in README.md)")
+    analyze.add_argument(
+        "--annotate", metavar="OUT", help="write annotated image(s): a file for one image, else a folder"
+    )
+    _add_model_options(analyze)
+    analyze.add_argument("--range", choices=("near", "far", "auto"), default="auto", help="face detector range")
+
+    train = commands.add_parser("train", help="train the emotion model on FER2013 (CSV or folders)")
+    train.add_argument("--data", required=True, help="FER2013 CSV file or folder with train/ and val/")
+    train.add_argument("--out", default="models", help="folder for the model, history and recipe")
+    train.add_argument("--epochs", type=int, help="number of epochs (default: the recipe's)")
+    train.add_argument("--batch-size", type=int, help="images per step (default: the recipe's)")
+
+    evaluate = commands.add_parser("evaluate", help="score the model on labelled images")
+    evaluate.add_argument("data", help="folder of <class>/ images, or a FER2013 CSV")
+    evaluate.add_argument("--crops", action="store_true", help="images are face crops (else photos: detect first)")
+    evaluate.add_argument("--out", default="metrics.json", help="where to write the metrics")
+    _add_model_options(evaluate)
+
+    args = parser.parse_args(argv)
+    try:
+        return {"analyze": _analyze, "train": _train, "evaluate": _evaluate}[args.command](args)
+    except FerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _add_model_options(parser: argparse.ArgumentParser) -> None:
+    from .classify import DEFAULT_MODEL
+
+    parser.add_argument("--model", default=str(DEFAULT_MODEL), help="emotion model (.keras)")
+    parser.add_argument("--tta", action="store_true", help="also classify each face mirrored and average")
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    from .annotate import annotate
+    from .images import load_image
+    from .recognizer import EmotionRecognizer
+
+    recognizer = EmotionRecognizer(args.model, detector_range=args.range, flip_average=args.tta)
+    single_file = args.annotate and len(args.images) == 1 and Path(args.annotate).suffix.lower() in IMAGE_SUFFIXES
+    reports, failed = [], 0
+    for path in args.images:
+        report = {"path": path, "error": None, "width": None, "height": None, "faces": []}
+        try:
+            rgb = load_image(path)
+            results = recognizer.analyze(rgb)
+        except FerError as exc:
+            report["error"] = str(exc)
+            failed += 1
+        else:
+            report.update(height=rgb.shape[0], width=rgb.shape[1])
+            report["faces"] = [{"face": i, **r.to_dict()} for i, r in enumerate(results, start=1)]
+            if args.annotate:
+                target = (
+                    Path(args.annotate) if single_file else Path(args.annotate) / f"{Path(path).stem}_annotated.jpg"
+                )
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _write_rgb(target, annotate(rgb, results, show_probabilities=True))
+        reports.append(report)
+    if args.json:
+        from .labels import EMOTIONS
+
+        print(json.dumps({"model": Path(args.model).name, "emotions": list(EMOTIONS), "images": reports}, indent=2))
+    else:
+        for report in reports:
+            _print_report(report)
+    return 1 if failed else 0
+
+
+def _print_report(report: dict) -> None:
+    if report["error"]:
+        print(f"{report['path']}: {report['error']}")
+        return
+    faces = report["faces"]
+    print(f"{report['path']}: {len(faces)} face{'s' if len(faces) != 1 else ''}")
+    for face in faces:
+        box = face["box"]
+        top = sorted(face["probabilities"].items(), key=lambda kv: kv[1], reverse=True)[:3]
+        others = ", ".join(f"{name} {p:.0%}" for name, p in top[1:])
+        print(
+            f"  face {face['face']} at x={box['x']} y={box['y']} {box['width']}x{box['height']}: "
+            f"{face['emotion']} {face['confidence']:.0%} (then {others})"
+        )
+
+
+def _write_rgb(path: Path, rgb) -> None:
+    import cv2
+
+    if not cv2.imwrite(str(path), rgb[:, :, ::-1]):
+        raise FerError(f"Could not write {path}.")
+
+
+def _train(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from .train import Recipe, train
+
+    changes = {k: v for k, v in (("epochs", args.epochs), ("batch_size", args.batch_size)) if v is not None}
+    path = train(args.data, args.out, replace(Recipe(), **changes))
+    print(f"best model written to {path}")
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate
+    from .recognizer import EmotionRecognizer
+
+    recognizer = EmotionRecognizer(args.model, flip_average=args.tta)
+    bar = _ProgressBar("evaluating")
+    metrics = evaluate(args.data, recognizer, crops=args.crops, progress=bar)
+    bar.close()
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(metrics, indent=2) + "\n")
+    print(
+        f"accuracy {metrics['accuracy']:.2%}, macro-F1 {metrics['macro_f1']:.3f}, "
+        f"calibration error {metrics['expected_calibration_error']:.3f} on {metrics['n_scored']} images "
+        f"({metrics['n_unreadable']} unreadable, {metrics['n_no_face']} without a face); written to {args.out}"
+    )
+    return 0
+
+
+class _ProgressBar:
+    """A one-line text progress bar on stderr."""
+
+    def __init__(self, title: str) -> None:
+        self.title = title
+
+    def __call__(self, done: int, total: int) -> None:
+        filled = round(30 * done / total) if total else 30
+        print(f"\r{self.title} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}", end="", file=sys.stderr)
+
+    def close(self) -> None:
+        print(file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

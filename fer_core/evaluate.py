@@ -1,0 +1,185 @@
+"""Score the model on labelled faces: accuracy, per-class precision/recall/F1, confusion, calibration, speed.
+
+The dict these functions return is what `metrics.json` holds and what the Dashboard draws.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from .data import class_folders, load_fer2013, read_crop
+from .errors import DatasetError, InvalidImageError
+from .labels import EMOTIONS
+from .recognizer import EmotionRecognizer
+
+Progress = Callable[[int, int], None]
+"""Called as progress(done, total) while a dataset is evaluated."""
+
+CALIBRATION_BINS = 15
+
+
+def score(labels: np.ndarray, probabilities: np.ndarray) -> dict:
+    """Accuracy, macro-F1, per-class scores, confusion matrix and calibration of predictions against true labels."""
+    labels = np.asarray(labels, dtype=np.int64)
+    probabilities = np.asarray(probabilities, dtype=np.float64)
+    predicted = probabilities.argmax(axis=1) if len(labels) else np.zeros(0, np.int64)
+    n = len(EMOTIONS)
+    confusion = np.zeros((n, n), np.int64)
+    np.add.at(confusion, (labels, predicted), 1)
+    per_class = {}
+    for i, emotion in enumerate(EMOTIONS):
+        true_positive = confusion[i, i]
+        precision = _ratio(true_positive, confusion[:, i].sum())
+        recall = _ratio(true_positive, confusion[i, :].sum())
+        f1 = _ratio(2 * precision * recall, precision + recall)
+        per_class[emotion] = {
+            "precision": precision,
+            "recall": recall,
+            "f1": f1,
+            "support": int(confusion[i, :].sum()),
+        }
+    present = [e for e in EMOTIONS if per_class[e]["support"] > 0]
+    ece, bins = calibration(labels, probabilities)
+    return {
+        "emotions": list(EMOTIONS),
+        "n_scored": int(len(labels)),
+        "accuracy": _ratio(np.trace(confusion), confusion.sum()),
+        "macro_f1": float(np.mean([per_class[e]["f1"] for e in present])) if present else 0.0,
+        "per_class": per_class,
+        "confusion_matrix": confusion.tolist(),
+        "expected_calibration_error": ece,
+        "reliability_bins": bins,
+    }
+
+
+def calibration(labels: np.ndarray, probabilities: np.ndarray, n_bins: int = CALIBRATION_BINS) -> tuple[float, list]:
+    """Expected calibration error (top-class confidence vs. accuracy, equal-width bins) and the bins themselves."""
+    if len(labels) == 0:
+        return 0.0, []
+    confidence = probabilities.max(axis=1)
+    correct = probabilities.argmax(axis=1) == labels
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    which = np.clip(np.digitize(confidence, edges[1:-1], right=True), 0, n_bins - 1)
+    bins, ece = [], 0.0
+    for b in range(n_bins):
+        mask = which == b
+        count = int(mask.sum())
+        accuracy = float(correct[mask].mean()) if count else None
+        mean_confidence = float(confidence[mask].mean()) if count else None
+        if count:
+            ece += count / len(labels) * abs(accuracy - mean_confidence)
+        bins.append(
+            {
+                "lower": float(edges[b]),
+                "upper": float(edges[b + 1]),
+                "count": count,
+                "accuracy": accuracy,
+                "confidence": mean_confidence,
+            }
+        )
+    return float(ece), bins
+
+
+def evaluate(
+    data: str | Path,
+    recognizer: EmotionRecognizer,
+    crops: bool = True,
+    progress: Progress | None = None,
+) -> dict:
+    """Evaluate on `data`: a folder of `<class>/` images, or a FER2013 CSV (all its valid rows).
+
+    With crops=True each image is already a face crop; otherwise each image is a photo whose largest face
+    is detected and classified, and a photo with no face counts as a miss (reported under `no_face`).
+    """
+    data = Path(data)
+    if data.is_file():
+        return _evaluate_csv(data, recognizer, progress)
+    items = class_folders(data)
+    if not items:
+        raise DatasetError(f"{data} has class folders but no files in them.")
+    started = time.perf_counter()
+    labels, probabilities, unreadable, no_face = [], [], [], []
+    batch_faces, batch_labels = [], []
+
+    def flush() -> None:
+        if batch_faces:
+            probabilities.extend(recognizer.classifier.probabilities(np.stack(batch_faces), recognizer.flip_average))
+            labels.extend(batch_labels)
+            batch_faces.clear()
+            batch_labels.clear()
+
+    for done, (path, label) in enumerate(items, start=1):
+        try:
+            if crops:
+                batch_faces.append(read_crop(path))
+                batch_labels.append(label)
+            else:
+                faces = recognizer.analyze(path)
+                if faces:
+                    probabilities.append(np.array([faces[0].probabilities[e] for e in EMOTIONS]))
+                    labels.append(label)
+                else:
+                    no_face.append(_relative(path, data))
+        except InvalidImageError as exc:
+            unreadable.append({"file": _relative(path, data), "reason": str(exc)})
+        if len(batch_faces) >= 256:
+            flush()
+        if progress:
+            progress(done, len(items))
+    flush()
+    elapsed = time.perf_counter() - started
+    return _report(labels, probabilities, no_face, unreadable, len(items), elapsed, crops, recognizer)
+
+
+def _evaluate_csv(path: Path, recognizer: EmotionRecognizer, progress: Progress | None) -> dict:
+    splits = load_fer2013(path)
+    images = np.concatenate([s.images for s in splits.values()])
+    labels = np.concatenate([s.labels for s in splits.values()])
+    problems = [p for s in splits.values() for p in s.problems]
+    started = time.perf_counter()
+    probabilities = []
+    for start in range(0, len(images), 256):
+        probabilities.extend(recognizer.classifier.probabilities(images[start : start + 256], recognizer.flip_average))
+        if progress:
+            progress(min(start + 256, len(images)), len(images))
+    elapsed = time.perf_counter() - started
+    unreadable = [{"file": path.name, "reason": p} for p in problems]
+    return _report(labels, probabilities, [], unreadable, len(images) + len(problems), elapsed, True, recognizer)
+
+
+def _report(labels, probabilities, no_face, unreadable, n_files, elapsed, crops, recognizer) -> dict:
+    labels_array = np.asarray(labels, dtype=np.int64)
+    probabilities_array = np.asarray(probabilities, dtype=np.float64).reshape(-1, len(EMOTIONS))
+    report = score(labels_array, probabilities_array)
+    if not crops:
+        report["accuracy_counting_no_face_as_wrong"] = _ratio(
+            int((probabilities_array.argmax(axis=1) == labels_array).sum()) if len(labels) else 0,
+            len(labels) + len(no_face),
+        )
+    report.update(
+        {
+            "mode": "crops" if crops else "photos",
+            "flip_average": recognizer.flip_average,
+            "model": recognizer.classifier.model_path.name,
+            "n_files": n_files,
+            "no_face": no_face,
+            "unreadable": unreadable,
+            "n_no_face": len(no_face),
+            "n_unreadable": len(unreadable),
+            "seconds": round(elapsed, 3),
+            "images_per_second": round(n_files / elapsed, 1) if elapsed > 0 else None,
+        }
+    )
+    return report
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return float(numerator / denominator) if denominator else 0.0
+
+
+def _relative(path: Path, root: Path) -> str:
+    return str(path.relative_to(root))

@@ -1,0 +1,84 @@
+"""The pipeline people use: image in, one FaceResult per face out (detect -> align -> classify)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .align import align_face
+from .classify import DEFAULT_MODEL, EmotionClassifier
+from .detect import Box, DetectorRange, Face, FaceDetector
+from .images import ImageSource, load_image
+from .labels import EMOTIONS
+
+
+@dataclass(frozen=True)
+class FaceResult:
+    """One face: where it is, how sure the detector is, and the emotion probabilities (EMOTIONS order)."""
+
+    box: Box
+    detection_score: float
+    keypoints: dict[str, tuple[float, float]]
+    probabilities: dict[str, float]
+    aligned: np.ndarray = field(repr=False, compare=False)
+
+    @property
+    def emotion(self) -> str:
+        """The most probable emotion."""
+        return max(self.probabilities, key=self.probabilities.get)
+
+    @property
+    def confidence(self) -> float:
+        """The probability of that emotion."""
+        return self.probabilities[self.emotion]
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict (the CLI's per-face schema; the aligned crop is left out)."""
+        return {
+            "box": {"x": self.box.x, "y": self.box.y, "width": self.box.width, "height": self.box.height},
+            "detection_score": round(self.detection_score, 4),
+            "keypoints": {k: [round(x, 1), round(y, 1)] for k, (x, y) in self.keypoints.items()},
+            "emotion": self.emotion,
+            "confidence": round(self.confidence, 4),
+            "probabilities": {k: round(v, 4) for k, v in self.probabilities.items()},
+        }
+
+
+class EmotionRecognizer:
+    """Finds every face in an image and says which of the 7 FER2013 emotions it shows.
+
+    Models load on first use. One recognizer can be shared by threads (detection is serialised,
+    classification is a thread-safe compiled function).
+    """
+
+    def __init__(
+        self,
+        model_path: str | Path = DEFAULT_MODEL,
+        detector_range: DetectorRange = "auto",
+        min_face_score: float = 0.5,
+        flip_average: bool = False,
+    ) -> None:
+        self.detector = FaceDetector(detector_range, min_face_score)
+        self.classifier = EmotionClassifier(model_path)
+        self.flip_average = flip_average
+
+    def analyze(self, image: ImageSource) -> list[FaceResult]:
+        """Faces in `image` (bytes, path, file object or RGB array), largest first.
+
+        Raises InvalidImageError for anything that is not a readable image; no face gives an empty list.
+        """
+        rgb = load_image(image)
+        return self.analyze_faces(rgb, self.detector.detect(rgb))
+
+    def analyze_faces(self, rgb: np.ndarray, faces: list[Face]) -> list[FaceResult]:
+        """Classify faces already found in `rgb`, in one batched call."""
+        if not faces:
+            return []
+        crops = np.stack([align_face(rgb, face) for face in faces])
+        probabilities = self.classifier.probabilities(crops, self.flip_average)
+        return [
+            FaceResult(face.box, face.score, face.keypoints, dict(zip(EMOTIONS, map(float, p), strict=True)), crop)
+            for face, p, crop in zip(faces, probabilities, crops, strict=True)
+        ]

@@ -1,0 +1,116 @@
+"""Train the emotion CNN on FER2013: the recipe (data, augmentation, class weights, schedule) in one place.
+
+Resumable: an interrupted run restarts from its last finished epoch. The saved model is the epoch with the
+best val accuracy (val is only ever used to pick that epoch).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from .data import load_fer2013
+from .errors import DatasetError
+from .labels import EMOTIONS
+from .model import build_model
+
+MODEL_FILE = "emotion.keras"
+HISTORY_FILE = "history.csv"
+RECIPE_FILE = "recipe.json"
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """Everything that decides the trained weights, saved beside them."""
+
+    epochs: int = 50
+    batch_size: int = 64
+    peak_learning_rate: float = 0.05
+    warmup_epochs: int = 2
+    weight_decay: float = 5e-4
+    label_smoothing: float = 0.1
+    class_weight_power: float = 0.35
+    width: int = 32
+    seed: int = 1
+
+
+def train(data: str | Path, out: str | Path, recipe: Recipe = Recipe()) -> Path:
+    """Train on `data`'s train split, pick the best epoch on its val split, and write the model and history to `out`."""
+    splits = load_fer2013(data)
+    if "train" not in splits or "val" not in splits:
+        raise DatasetError(f"{data} needs both a train and a val split (found: {', '.join(sorted(splits))}).")
+    train_split, val_split = splits["train"], splits["val"]
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / RECIPE_FILE).write_text(json.dumps(asdict(recipe), indent=2) + "\n")
+
+    keras.utils.set_random_seed(recipe.seed)
+    model = build_model(width=recipe.width)
+    steps_per_epoch = int(np.ceil(len(train_split) / recipe.batch_size))
+    schedule = keras.optimizers.schedules.CosineDecay(
+        initial_learning_rate=recipe.peak_learning_rate / 100,
+        warmup_target=recipe.peak_learning_rate,
+        warmup_steps=recipe.warmup_epochs * steps_per_epoch,
+        decay_steps=(recipe.epochs - recipe.warmup_epochs) * steps_per_epoch,
+    )
+    model.compile(
+        optimizer=keras.optimizers.SGD(schedule, momentum=0.9, nesterov=True, weight_decay=recipe.weight_decay),
+        loss=keras.losses.CategoricalCrossentropy(label_smoothing=recipe.label_smoothing),
+        metrics=["accuracy"],
+    )
+    best_so_far = _best_val_accuracy(out / HISTORY_FILE)
+    callbacks = [
+        keras.callbacks.BackupAndRestore(str(out / "resume")),
+        keras.callbacks.ModelCheckpoint(
+            str(out / MODEL_FILE),
+            monitor="val_accuracy",
+            mode="max",
+            save_best_only=True,
+            initial_value_threshold=best_so_far,
+        ),
+        keras.callbacks.CSVLogger(str(out / HISTORY_FILE), append=True),
+    ]
+    model.fit(
+        _as_input(train_split.images),
+        keras.utils.to_categorical(train_split.labels, len(EMOTIONS)),
+        validation_data=(_as_input(val_split.images), keras.utils.to_categorical(val_split.labels, len(EMOTIONS))),
+        batch_size=recipe.batch_size,
+        epochs=recipe.epochs,
+        class_weight=class_weights(train_split.labels, recipe.class_weight_power),
+        callbacks=callbacks,
+        verbose=1 if sys.stdout.isatty() else 2,
+    )
+    return out / MODEL_FILE
+
+
+def class_weights(labels: np.ndarray, power: float) -> dict[int, float]:
+    """Weight each class by (largest class count / its count) ** power, so rare emotions (disgust) are not ignored."""
+    counts = np.bincount(labels, minlength=len(EMOTIONS)).astype(np.float64)
+    weights = (counts.max() / np.maximum(counts, 1)) ** power
+    weights /= (weights * counts).sum() / counts.sum()
+    return {i: float(w) for i, w in enumerate(weights)}
+
+
+def read_history(path: str | Path) -> list[dict[str, float]]:
+    """Per-epoch rows of history.csv (last row wins when a resumed run repeated an epoch)."""
+    path = Path(path)
+    if not path.is_file():
+        return []
+    with path.open(newline="") as f:
+        rows = {int(r["epoch"]): {k: float(v) for k, v in r.items()} for r in csv.DictReader(f) if r.get("epoch")}
+    return [rows[e] for e in sorted(rows)]
+
+
+def _best_val_accuracy(history: Path) -> float | None:
+    rows = read_history(history)
+    return max(r["val_accuracy"] for r in rows) if rows else None
+
+
+def _as_input(images: np.ndarray) -> np.ndarray:
+    return images[..., None].astype(np.float32)
