@@ -38,9 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("--out", default="metrics.json", help="where to write the metrics")
     _add_model_options(evaluate)
 
+    card = commands.add_parser("card", help="write MODEL_CARD.md from the metrics and history in a model folder")
+    card.add_argument("--models", default="models", help="folder holding metrics.json, history.csv, recipe.json")
+
     args = parser.parse_args(argv)
     try:
-        return {"analyze": _analyze, "train": _train, "evaluate": _evaluate}[args.command](args)
+        return {"analyze": _analyze, "train": _train, "evaluate": _evaluate, "card": _card}[args.command](args)
     except FerError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -138,6 +141,16 @@ def _evaluate(args: argparse.Namespace) -> int:
         f"calibration error {metrics['expected_calibration_error']:.3f} on {metrics['n_scored']} images "
         f"({metrics['n_unreadable']} unreadable, {metrics['n_no_face']} without a face); written to {args.out}"
     )
+    return 0
+
+
+def _card(args: argparse.Namespace) -> int:
+    from .model_card import write_model_card
+
+    try:
+        print(f"written to {write_model_card(args.models)}")
+    except FileNotFoundError as exc:
+        raise FerError(f"{exc.filename} is missing: run train and evaluate first.") from exc
     return 0
 
 

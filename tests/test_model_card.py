@@ -1,0 +1,43 @@
+"""The model card is rendered from the metrics, history and recipe files, so its figures cannot drift."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from fer_core import EmotionRecognizer
+from fer_core.evaluate import evaluate
+from fer_core.model_card import write_model_card
+from fer_core.train import Recipe
+
+from .conftest import FER_TINY
+
+
+def test_card_shows_the_measured_scores_per_class_and_best_epoch(tmp_path, recognizer):
+    metrics = evaluate(FER_TINY, recognizer, crops=True)
+    (tmp_path / "metrics.json").write_text(json.dumps(metrics))
+    (tmp_path / "recipe.json").write_text(json.dumps(asdict(Recipe())))
+    (tmp_path / "history.csv").write_text(
+        "epoch,accuracy,loss,val_accuracy,val_loss\n0,0.3,1.8,0.35,1.7\n1,0.5,1.4,0.61,1.2\n2,0.6,1.2,0.58,1.3\n"
+    )
+    (tmp_path / "emotion.keras").write_bytes(recognizer.classifier.model_path.read_bytes())
+    card = write_model_card(tmp_path).read_text()
+    assert f"| single pass | {metrics['accuracy']:.2%} |" in card
+    happy = metrics["per_class"]["happy"]
+    assert f"| happy | {happy['precision']:.3f} | {happy['recall']:.3f} | {happy['f1']:.3f} | 3 |" in card
+    assert "kept epoch 2 (val accuracy 61.00%)" in card
+    assert "with mirrored copy" not in card
+    assert "Not for" in card and "hiring" in card
+
+
+def test_card_adds_the_flip_averaged_row_when_it_was_measured(tmp_path):
+    recognizer = EmotionRecognizer(flip_average=True)
+    metrics = evaluate(FER_TINY, recognizer, crops=True)
+    for name in ("metrics.json", "metrics_tta.json"):
+        (tmp_path / name).write_text(json.dumps(metrics))
+    (tmp_path / "recipe.json").write_text(json.dumps(asdict(Recipe())))
+    (tmp_path / "emotion.keras").write_bytes(recognizer.classifier.model_path.read_bytes())
+    assert (
+        f"| with mirrored copy averaged (`--tta`) | {metrics['accuracy']:.2%} |"
+        in write_model_card(tmp_path).read_text()
+    )
