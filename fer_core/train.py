@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -40,8 +41,17 @@ class Recipe:
     seed: int = 1
 
 
-def train(data: str | Path, out: str | Path, recipe: Recipe = Recipe()) -> Path:
-    """Train on `data`'s train split, pick the best epoch on its val split, and write the model and history to `out`."""
+def train(
+    data: str | Path,
+    out: str | Path,
+    recipe: Recipe = Recipe(),
+    callbacks: Sequence[keras.callbacks.Callback] = (),
+) -> Path:
+    """Train on `data`'s train split, pick the best epoch on its val split, and write the model and history to `out`.
+
+    `callbacks` are extra Keras callbacks (progress reporting, stopping early); they run after the
+    built-in ones, so an epoch is already saved for resuming when they see it end.
+    """
     splits = load_fer2013(data)
     if "train" not in splits or "val" not in splits:
         raise DatasetError(f"{data} needs both a train and a val split (found: {', '.join(sorted(splits))}).")
@@ -65,7 +75,7 @@ def train(data: str | Path, out: str | Path, recipe: Recipe = Recipe()) -> Path:
         metrics=["accuracy"],
     )
     best_so_far = _best_val_accuracy(out / HISTORY_FILE)
-    callbacks = [
+    built_in = [
         keras.callbacks.BackupAndRestore(str(out / "resume")),
         keras.callbacks.ModelCheckpoint(
             str(out / MODEL_FILE),
@@ -83,7 +93,7 @@ def train(data: str | Path, out: str | Path, recipe: Recipe = Recipe()) -> Path:
         batch_size=recipe.batch_size,
         epochs=recipe.epochs,
         class_weight=class_weights(train_split.labels, recipe.class_weight_power),
-        callbacks=callbacks,
+        callbacks=[*built_in, *callbacks],
         verbose=1 if sys.stdout.isatty() else 2,
     )
     return out / MODEL_FILE

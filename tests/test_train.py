@@ -1,0 +1,58 @@
+"""Training end to end on a tiny real dataset: files written, best epoch kept, and resume after an interruption."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+
+import keras
+import pytest
+
+from fer_core.train import HISTORY_FILE, MODEL_FILE, RECIPE_FILE, Recipe, class_weights, read_history, train
+
+from .conftest import FER_TINY
+
+TINY = replace(Recipe(), epochs=3, batch_size=8, warmup_epochs=1, width=8)
+
+
+class _Interrupt(keras.callbacks.Callback):
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == 1:
+            raise KeyboardInterrupt
+
+
+@pytest.fixture
+def dataset(tmp_path):
+    shutil.copytree(FER_TINY, tmp_path / "data" / "train")
+    shutil.copytree(FER_TINY, tmp_path / "data" / "val")
+    return tmp_path / "data"
+
+
+def test_training_writes_model_history_and_recipe(dataset, tmp_path):
+    model_path = train(dataset, tmp_path / "out", TINY)
+    assert model_path.name == MODEL_FILE and model_path.is_file()
+    assert [row["epoch"] for row in read_history(tmp_path / "out" / HISTORY_FILE)] == [0, 1, 2]
+    assert '"epochs": 3' in (tmp_path / "out" / RECIPE_FILE).read_text()
+    model = keras.models.load_model(model_path, compile=False)
+    assert model.output_shape == (None, 7)
+
+
+def test_interrupted_training_resumes_where_it_stopped(dataset, tmp_path):
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt):
+        train(dataset, out, TINY, callbacks=[_Interrupt()])
+    assert [row["epoch"] for row in read_history(out / HISTORY_FILE)] == [0, 1]
+    train(dataset, out, TINY)
+    rows = (out / HISTORY_FILE).read_text().splitlines()[1:]
+    assert [row.split(",")[0] for row in rows] == ["0", "1", "2"], "a restart would have logged epochs 0 and 1 again"
+    assert not (out / "resume").exists()
+
+
+def test_rare_classes_weigh_more_and_the_average_weight_is_one():
+    import numpy as np
+
+    labels = np.array([0] * 10 + [1] * 1 + [3] * 40 + [2, 4, 5, 6] * 10)
+    weights = class_weights(labels, power=0.5)
+    assert weights[1] > weights[0] > weights[3]
+    counts = np.bincount(labels)
+    assert sum(weights[i] * counts[i] for i in range(7)) / counts.sum() == pytest.approx(1.0)
