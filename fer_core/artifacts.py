@@ -1,0 +1,68 @@
+"""Read what training and evaluation left on disk (metrics.json, history.csv) and a dataset's layout, without Keras."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+
+from .data import IMAGE_SUFFIXES
+from .errors import DatasetError
+from .labels import EMOTIONS
+
+SPLITS: tuple[str, ...] = ("train", "val")
+"""Dataset splits the Dashboard describes."""
+
+
+def read_metrics(path: str | Path) -> dict | None:
+    """The evaluation report at `path` (output of fer_core.evaluate), or None when the file does not exist."""
+    path = Path(path)
+    if not path.is_file():
+        return None
+    try:
+        metrics = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise DatasetError(f"{path.name} is not a readable metrics file: {exc}") from exc
+    missing = {"accuracy", "macro_f1", "per_class", "confusion_matrix"} - set(metrics)
+    if missing:
+        raise DatasetError(f"{path.name} lacks {', '.join(sorted(missing))}; re-run `python -m fer_core evaluate`.")
+    return metrics
+
+
+def read_history(path: str | Path) -> list[dict[str, float]]:
+    """Per-epoch rows of a Keras CSVLogger file (last row wins when a resumed run repeated an epoch); [] if absent."""
+    path = Path(path)
+    if not path.is_file():
+        return []
+    with path.open(newline="") as f:
+        rows = {}
+        for row in csv.DictReader(f):
+            try:
+                rows[int(row["epoch"])] = {k: float(v) for k, v in row.items() if v not in (None, "")}
+            except (KeyError, ValueError):
+                continue
+    return [rows[e] for e in sorted(rows)]
+
+
+def class_counts(data_dir: str | Path) -> dict[str, dict[str, int]]:
+    """Image files per emotion for each split folder present (`<data_dir>/<split>/<emotion>/`); {} when none."""
+    counts = {}
+    for split in SPLITS:
+        folder = Path(data_dir) / split
+        if folder.is_dir():
+            counts[split] = {emotion: len(_images(folder / emotion)) for emotion in EMOTIONS}
+    return counts
+
+
+def sample_faces(data_dir: str | Path, per_class: int, split: str = "train") -> dict[str, list[Path]]:
+    """The first `per_class` images (by name) of each emotion in one split, for a grid of examples."""
+    folder = Path(data_dir) / split
+    return {emotion: sorted(_images(folder / emotion))[:per_class] for emotion in EMOTIONS}
+
+
+def _images(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    with os.scandir(folder) as entries:
+        return [Path(e.path) for e in entries if e.is_file() and os.path.splitext(e.name)[1].lower() in IMAGE_SUFFIXES]

@@ -1,0 +1,96 @@
+"""Turn analysed photos into what people download: a faces table (CSV, JSON) and annotated images (ZIP)."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from PIL import Image
+
+from .annotate import annotate
+from .detect import Box
+from .labels import EMOTIONS
+from .uploads import PhotoResult
+
+TABLE_COLUMNS: tuple[str, ...] = ("file", "face", "emotion", "confidence", *EMOTIONS)
+"""Columns of the faces table, in order: one row per face, probabilities in EMOTIONS order."""
+
+
+def faces_table(photos: Sequence[PhotoResult]) -> pd.DataFrame:
+    """One row per face of every photo (faces numbered from 1 per photo, as drawn on the image)."""
+    rows = [
+        {
+            "file": photo.name,
+            "face": number,
+            "emotion": face.emotion,
+            "confidence": round(face.confidence, 4),
+            **{e: round(face.probabilities[e], 4) for e in EMOTIONS},
+        }
+        for photo in photos
+        for number, face in enumerate(photo.faces, start=1)
+    ]
+    return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
+
+
+def table_csv(photos: Sequence[PhotoResult]) -> bytes:
+    """The faces table as UTF-8 CSV."""
+    return faces_table(photos).to_csv(index=False).encode()
+
+
+def table_json(photos: Sequence[PhotoResult]) -> bytes:
+    """All photos in the `analyze --json` document shape (faces with box, keypoints and probabilities)."""
+    images = [
+        {
+            "path": photo.name,
+            "width": None if photo.rgb is None else int(photo.rgb.shape[1]),
+            "height": None if photo.rgb is None else int(photo.rgb.shape[0]),
+            "error": photo.error,
+            "faces": [{"face": i, **face.to_dict()} for i, face in enumerate(photo.faces, start=1)],
+        }
+        for photo in photos
+    ]
+    return json.dumps({"emotions": list(EMOTIONS), "images": images}, indent=2).encode()
+
+
+def png_bytes(rgb: np.ndarray) -> bytes:
+    """An RGB array encoded as PNG."""
+    buffer = io.BytesIO()
+    Image.fromarray(rgb).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def annotated(photo: PhotoResult, show_probabilities: bool) -> np.ndarray:
+    """The photo with numbered boxes, labels and (optionally) probability bars drawn on it."""
+    return annotate(photo.rgb, photo.faces, show_probabilities=show_probabilities)
+
+
+def annotated_zip(photos: Sequence[PhotoResult], show_probabilities: bool) -> bytes:
+    """A ZIP of every readable photo, annotated, as `<name>_annotated.png` (names made unique)."""
+    buffer = io.BytesIO()
+    used: set[str] = set()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for photo in photos:
+            if photo.rgb is None:
+                continue
+            stem = Path(photo.name).stem or "photo"
+            name, n = f"{stem}_annotated.png", 1
+            while name in used:
+                n += 1
+                name = f"{stem}_{n}_annotated.png"
+            used.add(name)
+            archive.writestr(name, png_bytes(annotated(photo, show_probabilities)))
+    return buffer.getvalue()
+
+
+def face_crop(rgb: np.ndarray, box: Box, margin: float = 0.25) -> np.ndarray:
+    """The face's box cut out of the photo with `margin` (share of the box size) around it, for a face card."""
+    height, width = rgb.shape[:2]
+    dx, dy = round(box.width * margin), round(box.height * margin)
+    x0, y0 = max(0, box.x - dx), max(0, box.y - dy)
+    x1, y1 = min(width, box.x + box.width + dx), min(height, box.y + box.height + dy)
+    return rgb[y0:y1, x0:x1].copy()

@@ -1,0 +1,31 @@
+"""Home: what FER Studio does, where to go, and what happens to your images."""
+
+import streamlit as st
+
+from pages._ui import emotion_legend
+
+st.title("FER Studio")
+st.markdown(
+    "FER Studio finds every face in a photo or a live webcam picture and tells which of seven emotions it shows. "
+    "Everything runs on this computer, so it works without an internet connection."
+)
+emotion_legend()
+
+st.subheader("Three ways to use it")
+photos, live, dashboard = st.columns(3)
+with photos.container(border=True):
+    st.page_link("pages/photos.py", label="**Photos**", icon=":material/photo_library:")
+    st.write("Upload photos or take a snapshot: every face gets a box, an emotion and its probabilities.")
+with live.container(border=True):
+    st.page_link("pages/live.py", label="**Live**", icon=":material/videocam:")
+    st.write("Turn on your camera and watch emotions update in real time, with a chart of the last seconds.")
+with dashboard.container(border=True):
+    st.page_link("pages/dashboard.py", label="**Dashboard**", icon=":material/insights:")
+    st.write("See how the model was trained and how accurate it is, or test it on your own labelled faces.")
+
+st.subheader("Your privacy")
+st.info(
+    "Your photos and camera video are processed in memory on this computer and are never saved or sent anywhere. "
+    "When you close the page, they are gone.",
+    icon=":material/lock:",
+)

@@ -1,0 +1,77 @@
+"""Live: the browser's camera, analysed on this computer; boxes, emotions and a chart of the last seconds."""
+
+import av
+import streamlit as st
+from streamlit_webrtc import WebRtcMode, webrtc_streamer
+
+from fer_core import FerError, charts
+from fer_core.live import EmotionTimeline, LiveProcessor
+from pages._ui import emotion_legend, recognizer, rtc_configuration, warmed_up
+
+st.title("Live")
+st.caption("Turn on your camera: every face is followed, and its emotion is drawn on the video as it changes.")
+
+if "live_processor" not in st.session_state:
+    try:
+        model = warmed_up(recognizer("near"))
+    except FerError as exc:
+        st.error(f"Live analysis is not available: {exc}", icon=":material/error:")
+        st.stop()
+    st.session_state.live_processor = LiveProcessor(model)
+    st.session_state.live_timeline = EmotionTimeline()
+processor: LiveProcessor = st.session_state.live_processor
+timeline: EmotionTimeline = st.session_state.live_timeline
+
+
+def on_frame(frame: av.VideoFrame) -> av.VideoFrame:
+    """Runs in streamlit-webrtc's worker thread: no st.* here, results go out through processor.updates."""
+    return av.VideoFrame.from_ndarray(processor.process(frame.to_ndarray(format="rgb24"), frame.time), format="rgb24")
+
+
+video_col, side_col = st.columns([3, 2], gap="large")
+with video_col:
+    ctx = webrtc_streamer(
+        key="live",
+        mode=WebRtcMode.SENDRECV,
+        rtc_configuration=rtc_configuration(),
+        media_stream_constraints={"video": True, "audio": False},
+        video_frame_callback=on_frame,
+        async_processing=True,
+    )
+    processor.show_probabilities = st.toggle("Show probability bars on the video", value=True)
+    st.caption("Press **START** and allow the camera. The video is analysed on this computer and never recorded.")
+    emotion_legend()
+
+
+@st.fragment(run_every=1.0 if ctx.state.playing else None)
+def emotion_panel() -> None:
+    """Drains the callback's queue and redraws the readouts and the emotion-mix chart once a second."""
+    timeline.drain(processor.updates)
+    latest = timeline.latest()
+    st.subheader("Emotion mix, last 20 seconds")
+    if processor.error:
+        st.error(f"Analysis stopped: {processor.error}", icon=":material/error:")
+    if latest is None:
+        st.info("Press START to see how the emotions in view change over time.", icon=":material/play_circle:")
+    else:
+        faces, speed, analysed = st.columns(3)
+        faces.metric("Faces in view", latest.faces)
+        speed.metric("Frames per second", f"{latest.fps:.0f}")
+        analysed.metric("Frames analysed", f"{processor.analyzed:,}")
+        seconds, shares = timeline.series()
+        if seconds:
+            st.plotly_chart(charts.emotion_mix(seconds, shares), key="emotion-mix")
+        else:
+            st.info("No face in view yet: look at the camera.", icon=":material/face:")
+    st.download_button(
+        "Download this session's log (CSV)",
+        processor.log.csv(),
+        "fer-live-log.csv",
+        "text/csv",
+        disabled=processor.frames == 0,
+        help="One row per second: frames, faces and the average probability of each emotion.",
+    )
+
+
+with side_col:
+    emotion_panel()

@@ -1,0 +1,16 @@
+"""FER Studio: the app's entry point; it only sets up the page and lists the four pages."""
+
+import streamlit as st
+
+st.set_page_config(page_title="FER Studio", page_icon=":material/mood:", layout="wide")
+
+navigation = st.navigation(
+    [
+        st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+        st.Page("pages/photos.py", title="Photos", icon=":material/photo_library:"),
+        st.Page("pages/live.py", title="Live", icon=":material/videocam:"),
+        st.Page("pages/dashboard.py", title="Dashboard", icon=":material/insights:"),
+    ]
+)
+st.sidebar.caption("FER Studio runs entirely on this computer.")
+navigation.run()
