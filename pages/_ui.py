@@ -39,6 +39,22 @@ def _log_to_console() -> None:
 _log_to_console()
 
 
+def _use_navigation() -> None:
+    """Make sure the app's own st.navigation runs, even when the server's first visitor opens a page URL directly.
+
+    Streamlit treats an app with a pages/ folder as an old-style multipage app (every .py file in it a page,
+    this helper included) until some session runs st.navigation in streamlit_app.py; rerunning switches over.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_use_navigation()
+
+
 @st.cache_resource(show_spinner="Loading the face and emotion models…")
 def recognizer(detector_range: str = "near") -> EmotionRecognizer:
     """One shared recognizer per detector range for every session (it is thread-safe)."""

@@ -12,17 +12,24 @@ from tests.conftest import PHOTOS
 START = 'iframe[title="streamlit_webrtc.component.webrtc_streamer"]'
 
 
+def _screenshot(page, path) -> None:
+    """The whole page: Streamlit scrolls inside its main block, so the window is made as tall as the content."""
+    height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": 1400, "height": max(1000, height)})
+    page.screenshot(path=path)
+
+
 def _faces_seen(log) -> int:
     counts = [int(n) for n in re.findall(r"live: \d+ frames, \d+ analyzed, (\d+) faces seen", log.read_text())]
     return max(counts, default=0)
 
 
-def test_home_page_explains_the_app_and_privacy(app, page, output):
+def test_a_page_opened_first_by_url_lists_only_the_four_pages(app, page):
     url, _ = app
-    page.goto(url)
-    expect(page.get_by_role("heading", name="FER Studio")).to_be_visible()
-    expect(page.get_by_text("never saved or sent anywhere")).to_be_visible()
-    page.screenshot(path=output / "home.png", full_page=True)
+    page.goto(f"{url}/photos")
+    links = page.locator('[data-testid="stSidebarNav"] a')
+    expect(links).to_have_count(4)
+    expect(links).to_contain_text(["Home", "Photos", "Live", "Dashboard"])
 
 
 def test_uploading_a_photo_shows_its_faces_in_the_table(app, page, output):
@@ -33,7 +40,18 @@ def test_uploading_a_photo_shows_its_faces_in_the_table(app, page, output):
     expect(page.get_by_role("heading", name="All faces")).to_be_visible()
     expect(page.locator('[data-testid="stDataFrame"]')).to_be_visible()
     expect(page.get_by_role("button", name="Download table (CSV)")).to_be_visible()
-    page.screenshot(path=output / "photos.png", full_page=True)
+    annotated = page.locator('[data-testid="stImage"] img').first
+    expect(annotated).to_have_js_property("complete", True)
+    assert annotated.evaluate("image => image.naturalWidth") > 0
+    _screenshot(page, output / "photos.png")
+
+
+def test_home_page_explains_the_app_and_privacy(app, page, output):
+    url, _ = app
+    page.goto(url)
+    expect(page.get_by_role("heading", name="FER Studio")).to_be_visible()
+    expect(page.get_by_text("never saved or sent anywhere")).to_be_visible()
+    _screenshot(page, output / "home.png")
 
 
 def test_dashboard_shows_the_confusion_matrix(app, page, output):
@@ -41,7 +59,7 @@ def test_dashboard_shows_the_confusion_matrix(app, page, output):
     page.goto(f"{url}/dashboard")
     expect(page.get_by_text("Which emotions get mixed up")).to_be_visible()
     expect(page.locator(".gtitle", has_text="Confusion matrix")).to_be_visible()
-    page.screenshot(path=output / "dashboard.png", full_page=True)
+    _screenshot(page, output / "dashboard.png")
 
 
 def test_live_video_is_analysed_on_the_server_and_the_chart_updates(app, page, output):
@@ -67,5 +85,5 @@ def test_live_video_is_analysed_on_the_server_and_the_chart_updates(app, page, o
     while _faces_seen(log) == 0 and time.monotonic() < deadline:
         time.sleep(0.5)
     assert _faces_seen(log) > 0
-    page.screenshot(path=output / "live.png", full_page=True)
+    _screenshot(page, output / "live.png")
     page.frame_locator(START).get_by_role("button", name="STOP").click()
