@@ -85,7 +85,8 @@ def _plan(archive: zipfile.ZipFile, max_files: int, max_bytes: int) -> list[tupl
         if info.flag_bits & 0x1:
             raise DatasetError("The archive is password-protected; please upload an unencrypted ZIP.")
     roots = {parts[0] for _, parts in files}
-    if len(roots) == 1 and next(iter(roots)).lower() not in EMOTIONS:
+    wrapped = all(len(parts) == 3 for _, parts in files)
+    if len(roots) == 1 and wrapped and next(iter(roots)).lower() not in EMOTIONS:
         files = [(info, parts[1:]) for info, parts in files]
     wrong = [info.filename for info, parts in files if len(parts) != 2]
     if wrong:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from fer_core import charts, report
-from fer_core.uploads import PHOTO_TYPES, analyze_photo, keep_faces
+from fer_core.uploads import analyze_photo, keep_faces
 from pages._ui import DETECTOR_RANGES, emotion_legend, max_upload_bytes, recognizer
 
 st.title("Photos")
@@ -32,8 +32,8 @@ upload_tab, camera_tab = st.tabs(["Upload photos", "Take a snapshot"])
 with upload_tab:
     uploads = st.file_uploader(
         "Drag and drop photos here (JPEG, PNG, WebP, BMP or TIFF)",
-        type=list(PHOTO_TYPES),
         accept_multiple_files=True,
+        help="Other kinds of files are checked and get a message saying why they cannot be used.",
     )
 with camera_tab:
     snapshot = st.camera_input("Take a snapshot with your camera")

@@ -1,0 +1,151 @@
+"""Each page as Streamlit runs it (AppTest): headings, empty states, results and messages people see."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from types import SimpleNamespace
+from unittest import mock
+
+import numpy as np
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import FER_TINY, PHOTOS
+
+
+def _app(page: str | None = None) -> AppTest:
+    at = AppTest.from_file("streamlit_app.py", default_timeout=120)
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception
+    return at
+
+
+def _upload(at: AppTest, name: str, data: bytes, mime: str = "image/jpeg") -> AppTest:
+    at.file_uploader[0].set_value((name, data, mime)).run()
+    assert not at.exception
+    return at
+
+
+def _texts(elements) -> str:
+    return " ".join(str(e.value) for e in elements)
+
+
+def _png(rgb: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(rgb).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_home_says_what_the_app_does_and_that_images_stay_on_this_machine():
+    at = _app()
+    assert at.title[0].value == "FER Studio"
+    assert "never saved or sent anywhere" in _texts(at.info)
+
+
+def test_photos_starts_with_a_friendly_empty_state():
+    at = _app("pages/photos.py")
+    assert "Add one or more photos" in _texts(at.info)
+
+
+def test_an_uploaded_photo_gets_a_faces_table_with_its_probabilities():
+    at = _upload(_app("pages/photos.py"), "portrait.jpg", (PHOTOS / "grace_hopper.jpg").read_bytes())
+    assert "1 face found in 1 of 1 image(s)." in _texts(at.success)
+    table = at.dataframe[0].value
+    assert list(table["file"]) == ["portrait.jpg"] and list(table["face"]) == [1]
+    assert table.iloc[0][["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"]].sum() == pytest.approx(
+        1.0, abs=1e-3
+    )
+
+
+def test_a_photo_without_a_face_says_so():
+    at = _upload(_app("pages/photos.py"), "wall.png", _png(np.full((200, 300, 3), 180, np.uint8)), "image/png")
+    assert "No face found" in _texts(at.warning)
+    assert "No faces to list yet." in _texts(at.info)
+
+
+def test_an_unreadable_file_gets_a_clear_message_not_a_traceback():
+    at = _upload(_app("pages/photos.py"), "broken.jpg", b"this is not really a jpeg")
+    assert "We could not use this file" in _texts(at.error)
+    assert "not an image we can read" in _texts(at.error)
+
+
+def test_an_unsupported_file_type_is_named_in_the_message():
+    at = _upload(_app("pages/photos.py"), "animation.gif", (PHOTOS / "grace_hopper.jpg").read_bytes(), "image/gif")
+    assert ".gif files are not supported" in _texts(at.error)
+
+
+@pytest.fixture
+def model_dir(tmp_path, monkeypatch, recognizer):
+    from fer_core.evaluate import evaluate
+
+    (tmp_path / "metrics.json").write_text(json.dumps(evaluate(FER_TINY, recognizer, crops=True)))
+    (tmp_path / "history.csv").write_text("epoch,accuracy,loss,val_accuracy,val_loss\n0,0.3,1.8,0.35,1.7\n")
+    monkeypatch.setenv("FER_MODEL_DIR", str(tmp_path))
+    return tmp_path
+
+
+def _chart_titles(at: AppTest) -> str:
+    return " ".join(str(chart.proto.spec) for chart in at.get("plotly_chart"))
+
+
+def test_dashboard_draws_every_model_chart_from_the_metrics_file(model_dir):
+    at = _app("pages/dashboard.py")
+    titles = _chart_titles(at)
+    for title in ("Scores per emotion", "Confusion matrix", "Reliability", "Training curves"):
+        assert title in titles
+    assert at.metric[0].label == "Accuracy"
+
+
+def test_dashboard_without_model_files_shows_friendly_empty_states(tmp_path, monkeypatch):
+    monkeypatch.setenv("FER_MODEL_DIR", str(tmp_path))
+    monkeypatch.setenv("FER_DATA_DIR", str(tmp_path / "nowhere"))
+    at = _app("pages/dashboard.py")
+    info = _texts(at.info)
+    assert "has not been scored yet" in info
+    assert "No training history yet" in info
+    assert "not on this computer" in info
+
+
+def test_the_confusion_matrix_can_show_shares_instead_of_counts(model_dir):
+    at = _app("pages/dashboard.py")
+    at.button_group(key="model-confusion-view").set_value("Share of each true emotion").run()
+    assert "%" in json.loads(at.get("plotly_chart")[1].proto.spec)["data"][0]["text"][0][0]
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_evaluating_an_uploaded_zip_shows_its_scores(model_dir):
+    entries = {f"{p.parent.name}/{p.name}": p.read_bytes() for p in FER_TINY.glob("*/*.jpg")}
+    at = _app("pages/dashboard.py")
+    at.file_uploader[0].set_value(("mine.zip", _zip(entries), "application/zip")).run()
+    at.button[0].click().run()
+    assert not at.exception
+    scored = [m for m in at.metric if m.label == "Faces scored"]
+    assert scored[-1].value == str(len(entries))
+
+
+def test_an_archive_with_unknown_folders_gets_a_clear_message(model_dir):
+    at = _app("pages/dashboard.py")
+    at.file_uploader[0].set_value(("mine.zip", _zip({"joyful/a.jpg": b"x"}), "application/zip")).run()
+    at.button[0].click().run()
+    assert "Unknown emotion folder(s): joyful" in _texts(at.error)
+
+
+def test_live_page_invites_to_press_start_before_the_stream_runs():
+    stream = SimpleNamespace(state=SimpleNamespace(playing=False))
+    with mock.patch("streamlit_webrtc.webrtc_streamer", return_value=stream) as streamer:
+        at = _app("pages/live.py")
+    assert streamer.call_args.kwargs["rtc_configuration"] == {"iceServers": []}
+    assert "Press START" in _texts(at.info)
+    assert at.get("download_button")[0].proto.disabled
