@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from fer_core import charts, report
+from fer_core import EMOTIONS, charts, report
 from fer_core.uploads import analyze_photo, keep_faces
 from pages._ui import DETECTOR_RANGES, emotion_legend, max_upload_bytes, recognizer
 
@@ -103,7 +103,8 @@ if total_faces:
     st.dataframe(
         report.faces_table(photos),
         hide_index=True,
-        column_config={"confidence": st.column_config.ProgressColumn("confidence", min_value=0.0, max_value=1.0)},
+        column_config={"confidence": st.column_config.ProgressColumn("confidence", min_value=0.0, max_value=1.0)}
+        | {emotion: st.column_config.NumberColumn(emotion, format="percent") for emotion in EMOTIONS},
     )
 else:
     st.info("No faces to list yet.")
