@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
+from .artifacts import read_history
 from .labels import EMOTIONS
 
 TRAIN_COMMAND = "python -m fer_core train --data ../shared/data/fer2013 --out models"
@@ -22,8 +22,8 @@ def write_model_card(model_dir: str | Path) -> Path:
     tta_path = model_dir / "metrics_tta.json"
     tta = json.loads(tta_path.read_text()) if tta_path.is_file() else None
     recipe = json.loads((model_dir / "recipe.json").read_text())
-    history = _history(model_dir / "history.csv")
-    best = max(history, key=lambda row: float(row["val_accuracy"])) if history else None
+    history = read_history(model_dir / "history.csv")
+    best = max(history, key=lambda row: row["val_accuracy"]) if history else None
     size_mb = (model_dir / "emotion.keras").stat().st_size / 1e6
 
     lines = [
@@ -67,7 +67,7 @@ def write_model_card(model_dir: str | Path) -> Path:
     if best:
         lines.append(
             f"- Ran {len(history)} epochs; kept epoch {int(best['epoch']) + 1} "
-            f"(val accuracy {float(best['val_accuracy']):.2%})."
+            f"(val accuracy {best['val_accuracy']:.2%})."
         )
     lines += [
         "- Reproduce:",
@@ -125,10 +125,3 @@ def _recipe_text(recipe: dict) -> str:
         f"(largest/own count)^{recipe['class_weight_power']}, augmentation by flips, rotations, shifts, zooms "
         f"and contrast changes, width {recipe['width']}, seed {recipe['seed']}"
     )
-
-
-def _history(path: Path) -> list[dict]:
-    if not path.is_file():
-        return []
-    with path.open(newline="") as f:
-        return list(csv.DictReader(f))

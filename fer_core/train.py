@@ -6,7 +6,6 @@ best val accuracy (val is only ever used to pick that epoch).
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Sequence
@@ -16,6 +15,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from .artifacts import read_history
 from .data import load_fer2013
 from .errors import DatasetError
 from .labels import EMOTIONS
@@ -105,16 +105,6 @@ def class_weights(labels: np.ndarray, power: float) -> dict[int, float]:
     weights = (counts.max() / np.maximum(counts, 1)) ** power
     weights /= (weights * counts).sum() / counts.sum()
     return {i: float(w) for i, w in enumerate(weights)}
-
-
-def read_history(path: str | Path) -> list[dict[str, float]]:
-    """Per-epoch rows of history.csv (last row wins when a resumed run repeated an epoch)."""
-    path = Path(path)
-    if not path.is_file():
-        return []
-    with path.open(newline="") as f:
-        rows = {int(r["epoch"]): {k: float(v) for k, v in r.items()} for r in csv.DictReader(f) if r.get("epoch")}
-    return [rows[e] for e in sorted(rows)]
 
 
 def _best_val_accuracy(history: Path) -> float | None:

@@ -8,7 +8,8 @@ from dataclasses import replace
 import keras
 import pytest
 
-from fer_core.train import HISTORY_FILE, MODEL_FILE, RECIPE_FILE, Recipe, class_weights, read_history, train
+from fer_core.artifacts import read_history
+from fer_core.train import HISTORY_FILE, MODEL_FILE, RECIPE_FILE, Recipe, class_weights, train
 
 from .conftest import FER_TINY
 
