@@ -96,6 +96,7 @@ def train(
         callbacks=[*built_in, *callbacks],
         verbose=1 if sys.stdout.isatty() else 2,
     )
+    _strip_optimizer(out / MODEL_FILE)
     return out / MODEL_FILE
 
 
@@ -110,6 +111,11 @@ def class_weights(labels: np.ndarray, power: float) -> dict[int, float]:
 def _best_val_accuracy(history: Path) -> float | None:
     rows = read_history(history)
     return max(r["val_accuracy"] for r in rows) if rows else None
+
+
+def _strip_optimizer(path: Path) -> None:
+    """Re-save the kept model without optimizer state: half the file, and serving never needs it."""
+    keras.models.load_model(path, compile=False).save(path)
 
 
 def _as_input(images: np.ndarray) -> np.ndarray:

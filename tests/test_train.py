@@ -34,8 +34,9 @@ def test_training_writes_model_history_and_recipe(dataset, tmp_path):
     assert model_path.name == MODEL_FILE and model_path.is_file()
     assert [row["epoch"] for row in read_history(tmp_path / "out" / HISTORY_FILE)] == [0, 1, 2]
     assert '"epochs": 3' in (tmp_path / "out" / RECIPE_FILE).read_text()
-    model = keras.models.load_model(model_path, compile=False)
+    model = keras.models.load_model(model_path)
     assert model.output_shape == (None, 7)
+    assert getattr(model, "optimizer", None) is None, "the shipped file should carry no optimizer state"
 
 
 def test_interrupted_training_resumes_where_it_stopped(dataset, tmp_path):
