@@ -38,23 +38,28 @@ def _label(canvas: np.ndarray, text: str, x: int, y: int, color: tuple[int, int,
 
 
 def _bars(canvas: np.ndarray, result: FaceResult, x: int, y: int, width: int) -> None:
-    """Seven thin horizontal bars, one per emotion in EMOTIONS order, with a short name."""
-    bar_height = max(6, width // 16)
-    scale = bar_height / 22
-    for row, emotion in enumerate(EMOTIONS):
-        top = y + row * (bar_height + 2)
-        if top + bar_height >= canvas.shape[0]:
+    """A dark panel of seven labelled bars, one per emotion in EMOTIONS order, below the face."""
+    row = max(11, width // 11)
+    font_scale = row / 30
+    (label_width, _), _ = cv2.getTextSize("sur", cv2.FONT_HERSHEY_SIMPLEX, font_scale, 1)
+    height = len(EMOTIONS) * row + 4
+    bottom = min(canvas.shape[0], y + height)
+    right = min(canvas.shape[1], x + width)
+    cv2.rectangle(canvas, (x, y), (right, bottom), (30, 30, 30), cv2.FILLED)
+    bar_left, bar_width = x + label_width + 8, width - label_width - 12
+    for index, emotion in enumerate(EMOTIONS):
+        top = y + 2 + index * row
+        if top + row > bottom:
             break
-        length = round(result.probabilities[emotion] * width * 0.7)
-        cv2.rectangle(canvas, (x, top), (x + round(width * 0.7), top + bar_height), (40, 40, 40), cv2.FILLED)
-        cv2.rectangle(canvas, (x, top), (x + length, top + bar_height), color_bgr(emotion), cv2.FILLED)
         cv2.putText(
             canvas,
             emotion[:3],
-            (x + round(width * 0.72), top + bar_height - 1),
+            (x + 4, top + row - 3),
             cv2.FONT_HERSHEY_SIMPLEX,
-            scale,
-            (255, 255, 255),
+            font_scale,
+            (235, 235, 235),
             1,
             cv2.LINE_AA,
         )
+        length = round(result.probabilities[emotion] * bar_width)
+        cv2.rectangle(canvas, (bar_left, top + 2), (bar_left + length, top + row - 2), color_bgr(emotion), cv2.FILLED)
