@@ -31,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument("--out", default="models", help="folder for the model, history and recipe")
     train.add_argument("--epochs", type=int, help="number of epochs (default: the recipe's)")
     train.add_argument("--batch-size", type=int, help="images per step (default: the recipe's)")
+    train.add_argument("--peak-lr", type=float, help="highest learning rate of the schedule (default: the recipe's)")
+    train.add_argument("--warmup-epochs", type=int, help="epochs rising to the peak learning rate")
+    train.add_argument("--init", help="start from this .keras model's weights (a warm restart)")
 
     evaluate = commands.add_parser("evaluate", help="score the model on labelled images")
     evaluate.add_argument("data", help="folder of <class>/ images, or a FER2013 CSV")
@@ -120,7 +123,14 @@ def _train(args: argparse.Namespace) -> int:
 
     from .train import Recipe, train
 
-    changes = {k: v for k, v in (("epochs", args.epochs), ("batch_size", args.batch_size)) if v is not None}
+    options = {
+        "epochs": args.epochs,
+        "batch_size": args.batch_size,
+        "peak_learning_rate": args.peak_lr,
+        "warmup_epochs": args.warmup_epochs,
+        "init_from": args.init,
+    }
+    changes = {k: v for k, v in options.items() if v is not None}
     path = train(args.data, args.out, replace(Recipe(), **changes))
     print(f"best model written to {path}")
     return 0

@@ -39,6 +39,8 @@ class Recipe:
     class_weight_power: float = 0.35
     width: int = 32
     seed: int = 1
+    init_from: str | None = None
+    """A .keras model of the same width to start from (a warm restart: a second, shorter schedule)."""
 
 
 def train(
@@ -62,6 +64,8 @@ def train(
 
     keras.utils.set_random_seed(recipe.seed)
     model = build_model(width=recipe.width)
+    if recipe.init_from:
+        model.load_weights(recipe.init_from)
     steps_per_epoch = int(np.ceil(len(train_split) / recipe.batch_size))
     schedule = keras.optimizers.schedules.CosineDecay(
         initial_learning_rate=recipe.peak_learning_rate / 100,

@@ -58,3 +58,12 @@ def test_rare_classes_weigh_more_and_the_average_weight_is_one():
     assert weights[1] > weights[0] > weights[3]
     counts = np.bincount(labels)
     assert sum(weights[i] * counts[i] for i in range(7)) / counts.sum() == pytest.approx(1.0)
+
+
+def test_warm_restart_starts_from_the_given_weights(dataset, tmp_path):
+    first = train(dataset, tmp_path / "first", TINY)
+    restart = replace(TINY, epochs=1, warmup_epochs=0, peak_learning_rate=1e-9, init_from=str(first))
+    second = train(dataset, tmp_path / "second", restart)
+    before, after = (keras.models.load_model(p, compile=False).get_weights() for p in (first, second))
+    conv_kernels = [(a, b) for a, b in zip(before, after, strict=True) if a.ndim == 4]
+    assert all(abs(a - b).max() < 1e-3 for a, b in conv_kernels)
