@@ -12,6 +12,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 FIXTURES = Path(__file__).parent / "fixtures"
 PHOTOS = FIXTURES / "photos"
 FER_TINY = FIXTURES / "fer_tiny"
+FER_CLEAR = FIXTURES / "fer_clear"
 
 
 @pytest.fixture(scope="session")

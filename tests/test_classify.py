@@ -12,7 +12,7 @@ from fer_core import EMOTIONS, EmotionRecognizer, ModelNotFoundError
 from fer_core.classify import EmotionClassifier
 from fer_core.data import class_folders, read_crop
 
-from .conftest import FER_TINY
+from .conftest import FER_CLEAR, FER_TINY, PHOTOS
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +53,19 @@ def test_model_does_better_than_chance_on_real_fer2013_crops(recognizer, faces):
     labels = np.array([label for _, label in class_folders(FER_TINY)])
     predicted = recognizer.classifier.probabilities(faces).argmax(axis=1)
     assert (predicted == labels).mean() >= 0.4
+
+
+def test_clear_fer2013_val_crops_get_their_label(recognizer):
+    """One unambiguous val face per emotion (tests/fixtures/fer_clear): a guard against preprocessing drift."""
+    items = class_folders(FER_CLEAR)
+    probabilities = recognizer.classifier.probabilities(np.stack([read_crop(path) for path, _ in items]))
+    assert [EMOTIONS[i] for i in probabilities.argmax(axis=1)] == [EMOTIONS[label] for _, label in items]
+
+
+@pytest.mark.parametrize("photo", ["laughing_baby.jpg", "astronaut_eileen_collins.png"])
+def test_smiling_people_in_real_photos_are_happy(recognizer, photo):
+    [face] = recognizer.analyze(PHOTOS / photo)
+    assert face.emotion == "happy" and face.confidence > 0.5
 
 
 def test_analyze_returns_typed_results_for_every_face(recognizer, group_photo):
