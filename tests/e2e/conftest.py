@@ -119,9 +119,13 @@ def browser(fake_camera):
 
 @pytest.fixture
 def page(browser):
+    from playwright.sync_api import expect
+
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.grant_permissions(["camera"])
     page = context.new_page()
     page.set_default_timeout(90_000)
+    # expect() has its own 5 s default: too short for the first analysis, which loads TensorFlow and the models.
+    expect.set_options(timeout=90_000)
     yield page
     context.close()
