@@ -15,6 +15,7 @@ import numpy as np
 import streamlit as st
 
 from fer_core import COLORS, EMOTIONS, EmotionRecognizer, charts
+from fer_core.explain import Explainer
 from fer_core.labels import IMAGE_SIZE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +60,12 @@ _use_navigation()
 def recognizer(detector_range: str = "near") -> EmotionRecognizer:
     """One shared recognizer per detector range for every session (it is thread-safe)."""
     return EmotionRecognizer(detector_range=detector_range, min_face_score=0.3)
+
+
+@st.cache_resource(show_spinner="Preparing the explanations…")
+def explainer(detector_range: str = "near") -> Explainer:
+    """Grad-CAM over the classifier of that range's shared recognizer (built once, shared by sessions)."""
+    return Explainer(recognizer(detector_range).classifier)
 
 
 def warmed_up(model: EmotionRecognizer) -> EmotionRecognizer:

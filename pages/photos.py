@@ -3,8 +3,9 @@
 import streamlit as st
 
 from fer_core import EMOTIONS, charts, report
+from fer_core.explain import overlay
 from fer_core.uploads import analyze_photo, keep_faces
-from pages._ui import DETECTOR_RANGES, emotion_legend, max_upload_bytes, recognizer
+from pages._ui import DETECTOR_RANGES, emotion_legend, explainer, max_upload_bytes, recognizer
 
 st.title("Photos")
 st.caption("Find every face in your photos and see which of seven emotions each one shows.")
@@ -27,6 +28,10 @@ with st.expander("Settings", icon=":material/tune:"):
         help="Raise it if you see boxes on things that are not faces; lower it if faces are missed.",
     )
     show_probabilities = st.toggle("Show probabilities", value=True, help="Bars for all seven emotions, per face.")
+    show_explanations = st.toggle(
+        "Show what the model looked at",
+        help="A heatmap over each face: warm colours mark the areas that weighed most in the answer.",
+    )
 
 upload_tab, camera_tab = st.tabs(["Upload photos", "Take a snapshot"])
 with upload_tab:
@@ -90,6 +95,9 @@ for index, photo in enumerate(photos):
                 crop_col, chart_col = st.columns([1, 3])
                 crop_col.image(report.face_crop(photo.rgb, face.box), width="stretch")
                 crop_col.markdown(f"**Face {number}**  \n{face.emotion} {face.confidence:.0%}")
+                if show_explanations:
+                    heat = explainer(detector_range).heatmap(face.aligned)
+                    crop_col.image(overlay(face.aligned, heat), caption="What the model looked at", width="stretch")
                 if show_probabilities:
                     chart_col.plotly_chart(
                         charts.probability_bars(face.probabilities), key=f"photo{index}-face{number}", width="stretch"

@@ -149,3 +149,15 @@ def test_live_page_invites_to_press_start_before_the_stream_runs():
     assert streamer.call_args.kwargs["rtc_configuration"] == {"iceServers": []}
     assert "Press START" in _texts(at.info)
     assert at.get("download_button")[0].proto.disabled
+
+
+def test_the_explanation_toggle_adds_a_heatmap_to_every_face_card():
+    at = _upload(_app("pages/photos.py"), "portrait.jpg", (PHOTOS / "grace_hopper.jpg").read_bytes())
+    assert "What the model looked at" not in _captions(at)
+    next(t for t in at.toggle if t.label == "Show what the model looked at").set_value(True).run()
+    assert not at.exception
+    assert _captions(at).count("What the model looked at") == 1
+
+
+def _captions(at: AppTest) -> list[str]:
+    return [caption for image in at.get("image") for caption in image.captions]
