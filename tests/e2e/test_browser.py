@@ -46,6 +46,23 @@ def test_uploading_a_photo_shows_its_faces_in_the_table(app, page, output):
     _screenshot(page, output / "photos.png")
 
 
+def test_a_camera_snapshot_is_analysed_like_an_upload(app, page, output):
+    url, _ = app
+    page.goto(f"{url}/photos")
+    page.get_by_role("tab", name="Take a snapshot").click()
+    camera = page.locator('[data-testid="stCameraInput"]')
+    # The button is enabled before the fake camera's first frame arrives; a click then would capture nothing.
+    expect(camera.locator("video")).to_have_js_property("readyState", 4)
+    camera.get_by_role("button", name="Take Photo").click()
+    expect(page.get_by_role("heading", name="snapshot.jpg: 1 face")).to_be_visible()
+    expect(page.get_by_role("heading", name="All faces")).to_be_visible()
+    expect(page.locator('[data-testid="stDataFrame"]')).to_be_visible()
+    annotated = page.locator('[data-testid="stImage"] img').first
+    expect(annotated).to_have_js_property("complete", True)
+    assert annotated.evaluate("image => image.naturalWidth") > 0
+    _screenshot(page, output / "snapshot.png")
+
+
 def test_home_page_explains_the_app_and_privacy(app, page, output):
     url, _ = app
     page.goto(url)
