@@ -36,13 +36,7 @@ def test_uploading_a_photo_shows_its_faces_in_the_table(app, page, output):
     url, _ = app
     page.goto(f"{url}/photos")
     page.locator('input[type="file"]').first.set_input_files(PHOTOS / "grace_hopper.jpg")
-    expect(page.get_by_role("heading", name="grace_hopper.jpg: 1 face")).to_be_visible()
-    expect(page.get_by_role("heading", name="All faces")).to_be_visible()
-    expect(page.locator('[data-testid="stDataFrame"]')).to_be_visible()
-    expect(page.get_by_role("button", name="Download table (CSV)")).to_be_visible()
-    annotated = page.locator('[data-testid="stImage"] img').first
-    expect(annotated).to_have_js_property("complete", True)
-    assert annotated.evaluate("image => image.naturalWidth") > 0
+    _expect_analysed_photo(page, "grace_hopper.jpg: 1 face")
     _screenshot(page, output / "photos.png")
 
 
@@ -54,13 +48,19 @@ def test_a_camera_snapshot_is_analysed_like_an_upload(app, page, output):
     # The button is enabled before the fake camera's first frame arrives; a click then would capture nothing.
     expect(camera.locator("video")).to_have_js_property("readyState", 4)
     camera.get_by_role("button", name="Take Photo").click()
-    expect(page.get_by_role("heading", name="snapshot.jpg: 1 face")).to_be_visible()
+    _expect_analysed_photo(page, "snapshot.jpg: 1 face")
+    _screenshot(page, output / "snapshot.png")
+
+
+def _expect_analysed_photo(page, heading: str) -> None:
+    """The photo's heading, the faces table with its download, and an annotated image that really loaded."""
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
     expect(page.get_by_role("heading", name="All faces")).to_be_visible()
     expect(page.locator('[data-testid="stDataFrame"]')).to_be_visible()
+    expect(page.get_by_role("button", name="Download table (CSV)")).to_be_visible()
     annotated = page.locator('[data-testid="stImage"] img').first
     expect(annotated).to_have_js_property("complete", True)
     assert annotated.evaluate("image => image.naturalWidth") > 0
-    _screenshot(page, output / "snapshot.png")
 
 
 def test_home_page_explains_the_app_and_privacy(app, page, output):
