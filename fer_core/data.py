@@ -38,6 +38,18 @@ class Split:
     def __len__(self) -> int:
         return len(self.labels)
 
+    def split_off(self, fraction: float, seed: int) -> tuple[Split, Split]:
+        """Return (rest, held out): a `fraction` of every class, drawn the same way for the same seed."""
+        rng = np.random.default_rng(seed)
+        held = np.zeros(len(self), dtype=bool)
+        for label in range(len(EMOTIONS)):
+            members = rng.permutation(np.flatnonzero(self.labels == label))
+            held[members[: round(len(members) * fraction)]] = True
+        return (
+            Split(self.images[~held], self.labels[~held], self.problems),
+            Split(self.images[held], self.labels[held]),
+        )
+
 
 def load_fer2013(source: str | Path) -> dict[str, Split]:
     """Read every split of a FER2013 copy, given the Kaggle CSV file or a folder of `<split>/<class>/` images."""

@@ -16,7 +16,7 @@ import keras
 import numpy as np
 
 from .artifacts import read_history
-from .data import load_fer2013
+from .data import Split, load_fer2013
 from .errors import DatasetError
 from .labels import EMOTIONS
 from .model import build_model
@@ -30,15 +30,17 @@ RECIPE_FILE = "recipe.json"
 class Recipe:
     """Everything that decides the trained weights, saved beside them."""
 
-    epochs: int = 50
+    epochs: int = 60
     batch_size: int = 64
     peak_learning_rate: float = 0.05
     warmup_epochs: int = 2
     weight_decay: float = 5e-4
     label_smoothing: float = 0.1
     class_weight_power: float = 0.35
-    width: int = 32
+    width: int = 48
     seed: int = 1
+    calibration_fraction: float = 0.05
+    """Share of each train class kept out of training, to fit the confidence calibration on unseen faces."""
     init_from: str | None = None
     """A .keras model of the same width to start from (a warm restart: a second, shorter schedule)."""
 
@@ -57,7 +59,8 @@ def train(
     splits = load_fer2013(data)
     if "train" not in splits or "val" not in splits:
         raise DatasetError(f"{data} needs both a train and a val split (found: {', '.join(sorted(splits))}).")
-    train_split, val_split = splits["train"], splits["val"]
+    train_split, _ = calibration_split(splits["train"], recipe)
+    val_split = splits["val"]
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / RECIPE_FILE).write_text(json.dumps(asdict(recipe), indent=2) + "\n")
@@ -102,6 +105,11 @@ def train(
     )
     _strip_optimizer(out / MODEL_FILE)
     return out / MODEL_FILE
+
+
+def calibration_split(train_split: Split, recipe: Recipe) -> tuple[Split, Split]:
+    """Return (faces to train on, faces kept for calibration): the same slice for the same recipe."""
+    return train_split.split_off(recipe.calibration_fraction, recipe.seed)
 
 
 def class_weights(labels: np.ndarray, power: float) -> dict[int, float]:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from fer_core import EMOTIONS, DatasetError
-from fer_core.data import class_folders, load_fer2013
+from fer_core.data import Split, class_folders, load_fer2013
 
 from .conftest import FER_TINY
 
@@ -80,3 +80,16 @@ def test_class_folder_names_are_case_insensitive_and_in_label_order(tmp_path):
 def test_folder_without_splits_is_refused(tmp_path):
     with pytest.raises(DatasetError, match="train/ and val/"):
         load_fer2013(tmp_path)
+
+
+def test_split_off_keeps_the_same_share_of_every_class_apart_for_the_same_seed():
+    labels = np.repeat(np.arange(7), [40, 20, 60, 100, 80, 40, 60])
+    split = Split(np.arange(len(labels)), labels)  # each image stands for its own index
+    rest, held = split.split_off(0.1, seed=3)
+    assert list(np.bincount(held.labels)) == [4, 2, 6, 10, 8, 4, 6]
+    assert len(rest) + len(held) == len(split)
+    assert not set(rest.images) & set(held.images)
+    again = split.split_off(0.1, seed=3)[1]
+    other = split.split_off(0.1, seed=4)[1]
+    assert np.array_equal(again.images, held.images)
+    assert not np.array_equal(other.images, held.images)
