@@ -1,4 +1,4 @@
-"""Command-line tools: analyze photos, train the model, evaluate it (`python -m fer_core COMMAND --help`)."""
+"""Command-line tools: analyze photos, train, calibrate and evaluate the model (`python -m fer_core COMMAND --help`)."""
 
 from __future__ import annotations
 
@@ -41,12 +41,24 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("--out", default="metrics.json", help="where to write the metrics")
     _add_model_options(evaluate)
 
+    calibrate = commands.add_parser(
+        "calibrate", help="fit the confidence calibration and the 'uncertain' margin of a trained model"
+    )
+    calibrate.add_argument("--data", required=True, help="the FER2013 copy the model was trained on (CSV or folders)")
+    calibrate.add_argument("--model", default=None, help="emotion model (.keras; default: the shipped one)")
+
     card = commands.add_parser("card", help="write MODEL_CARD.md from the metrics and history in a model folder")
     card.add_argument("--models", default="models", help="folder holding metrics.json, history.csv, recipe.json")
 
     args = parser.parse_args(argv)
     try:
-        return {"analyze": _analyze, "train": _train, "evaluate": _evaluate, "card": _card}[args.command](args)
+        return {
+            "analyze": _analyze,
+            "train": _train,
+            "evaluate": _evaluate,
+            "calibrate": _calibrate,
+            "card": _card,
+        }[args.command](args)
     except FerError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -107,7 +119,7 @@ def _print_report(report: dict) -> None:
         others = ", ".join(f"{name} {p:.0%}" for name, p in top[1:])
         print(
             f"  face {face['face']} at x={box['x']} y={box['y']} {box['width']}x{box['height']}: "
-            f"{face['emotion']} {face['confidence']:.0%} (then {others})"
+            f"{face['label']} {face['confidence']:.0%} (then {others})"
         )
 
 
@@ -150,6 +162,20 @@ def _evaluate(args: argparse.Namespace) -> int:
         f"accuracy {metrics['accuracy']:.2%}, macro-F1 {metrics['macro_f1']:.3f}, "
         f"calibration error {metrics['expected_calibration_error']:.3f} on {metrics['n_scored']} images "
         f"({metrics['n_unreadable']} unreadable, {metrics['n_no_face']} without a face); written to {args.out}"
+    )
+    return 0
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    from .calibrate import calibrate_model
+    from .classify import DEFAULT_MODEL
+
+    report = calibrate_model(args.data, args.model or DEFAULT_MODEL)
+    val = report["val"]
+    print(
+        f"temperature fitted on {report['temperature_fitted_on']}; val calibration error "
+        f"{report['val_ece_before']:.3f} -> {report['val_ece_after']:.3f}; {val['uncertain_share']:.1%} of val "
+        f"faces called uncertain, one-word answers right {val['accuracy_when_certain'] or 0:.1%} of the time"
     )
     return 0
 

@@ -11,15 +11,20 @@ from .labels import EMOTIONS, color_bgr
 from .recognizer import FaceResult
 
 
-def annotate(rgb: np.ndarray, results: Sequence[FaceResult], show_probabilities: bool = False) -> np.ndarray:
-    """An annotated RGB copy of `rgb`: box, "1 happy 87%" label per face, and optional per-emotion bars."""
+def annotate(
+    rgb: np.ndarray,
+    results: Sequence[FaceResult],
+    show_probabilities: bool = False,
+    numbers: Sequence[int] | None = None,
+) -> np.ndarray:
+    """An annotated RGB copy of `rgb`: box, "1 happy 87%" (or "1 neutral or sad?") per face, optional bars."""
     canvas = np.ascontiguousarray(rgb[:, :, ::-1]).copy()
     thickness = max(2, round(max(canvas.shape[:2]) / 400))
-    for number, result in enumerate(results, start=1):
+    for number, result in zip(numbers or range(1, len(results) + 1), results, strict=True):
         color = color_bgr(result.emotion)
         box = result.box
         cv2.rectangle(canvas, (box.x, box.y), (box.x + box.width, box.y + box.height), color, thickness)
-        label = f"{number} {result.emotion} {result.confidence:.0%}"
+        label = f"{number} {result.label}" if result.uncertain else f"{number} {result.emotion} {result.confidence:.0%}"
         _label(canvas, label, box.x, box.y, color, scale=max(0.5, box.width / 220))
         if show_probabilities:
             _bars(canvas, result, box.x, box.y + box.height + thickness, max(box.width, 90))

@@ -7,10 +7,12 @@ import json
 import os
 from pathlib import Path
 
+from .calibrate import CALIBRATION_FILE
 from .data import IMAGE_SUFFIXES
 from .errors import DatasetError
 from .labels import EMOTIONS
 
+MODEL_CARD_FILE = "MODEL_CARD.md"
 SPLITS: tuple[str, ...] = ("train", "val")
 """Dataset splits the Dashboard describes."""
 
@@ -28,6 +30,24 @@ def read_metrics(path: str | Path) -> dict | None:
     if missing:
         raise DatasetError(f"{path.name} lacks {', '.join(sorted(missing))}; re-run `python -m fer_core evaluate`.")
     return metrics
+
+
+def read_calibration_report(model_dir: str | Path) -> dict | None:
+    """What `python -m fer_core calibrate` measured (calibration.json's report), or None when the model has none."""
+    path = Path(model_dir) / CALIBRATION_FILE
+    if not path.is_file():
+        return None
+    try:
+        report = json.loads(path.read_text()).get("report")
+    except (OSError, ValueError, AttributeError) as exc:
+        raise DatasetError(f"{path.name} is not a readable calibration file: {exc}") from exc
+    return report if isinstance(report, dict) and "val_ece_after" in report else None
+
+
+def read_model_card(model_dir: str | Path) -> str | None:
+    """MODEL_CARD.md's Markdown, or None when it has not been written."""
+    path = Path(model_dir) / MODEL_CARD_FILE
+    return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
 def read_history(path: str | Path) -> list[dict[str, float]]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .calibrate import Calibration, load_calibration
 from .errors import ModelNotFoundError
 from .labels import IMAGE_SIZE
 
@@ -16,14 +17,17 @@ DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "emotion.ker
 class EmotionClassifier:
     """The trained Keras model behind a fixed-signature `tf.function` (~1-3 ms a call, unlike `predict`'s ~50 ms).
 
-    The model is loaded on the first call, once, whichever thread gets there first.
+    Probabilities are calibrated with the `calibration.json` shipped beside the model (see calibrate.py) unless
+    `calibrated` is False. The model is loaded on the first call, once, whichever thread gets there first.
     """
 
-    def __init__(self, model_path: str | Path = DEFAULT_MODEL) -> None:
+    def __init__(self, model_path: str | Path = DEFAULT_MODEL, calibrated: bool = True) -> None:
         self.model_path = Path(model_path)
+        self.calibrated = calibrated
         self._lock = threading.Lock()
         self._model = None
         self._forward = None
+        self._calibration = None
 
     def probabilities(self, faces: np.ndarray, flip_average: bool = False) -> np.ndarray:
         """(N, 48, 48) uint8 gray faces -> (N, 7) probabilities in EMOTIONS order.
@@ -41,7 +45,13 @@ class EmotionClassifier:
         probabilities = self._run(batch)
         if flip_average:
             probabilities = (probabilities[: len(faces)] + probabilities[len(faces) :]) / 2
-        return probabilities
+        return self.calibration.apply(probabilities)
+
+    @property
+    def calibration(self) -> Calibration:
+        """The temperature and uncertain margin in use (identity when `calibrated` is False)."""
+        self._load()
+        return self._calibration
 
     @property
     def model(self):
@@ -69,5 +79,6 @@ class EmotionClassifier:
                     f"The emotion model {self.model_path.name} could not be loaded: {exc}"
                 ) from exc
             spec = tf.TensorSpec((None, IMAGE_SIZE, IMAGE_SIZE, 1), tf.float32)
+            self._calibration = load_calibration(self.model_path) if self.calibrated else Calibration()
             self._forward = tf.function(lambda x: model(x, training=False), input_signature=[spec])
             self._model = model

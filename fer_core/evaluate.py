@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .calibrate import uncertainty_report
 from .data import class_folders, load_fer2013, read_crop
 from .errors import DatasetError, InvalidImageError
 from .labels import EMOTIONS
@@ -160,8 +161,11 @@ def _report(labels, probabilities, no_face, unreadable, n_files, elapsed, crops,
             int((probabilities_array.argmax(axis=1) == labels_array).sum()) if len(labels) else 0,
             len(labels) + len(no_face),
         )
+    used = recognizer.classifier.calibration
     report.update(
         {
+            "calibration": {"temperature": used.temperature, "uncertain_margin": used.uncertain_margin},
+            "uncertain": uncertainty_report(labels_array, probabilities_array, used.uncertain_margin),
             "mode": "crops" if crops else "photos",
             "flip_average": recognizer.flip_average,
             "model": recognizer.classifier.model_path.name,

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .artifacts import read_history
+from .artifacts import read_calibration_report, read_history
 from .labels import EMOTIONS
 
 TRAIN_COMMAND = "python -m fer_core train --data ../shared/data/fer2013 --out models"
+CALIBRATE_COMMAND = "python -m fer_core calibrate --data ../shared/data/fer2013"
 EVALUATE_COMMANDS = (
     "python -m fer_core evaluate ../shared/data/fer2013/val --crops --out models/metrics.json",
     "python -m fer_core evaluate ../shared/data/fer2013/val --crops --tta --out models/metrics_tta.json",
@@ -16,7 +17,7 @@ EVALUATE_COMMANDS = (
 
 
 def write_model_card(model_dir: str | Path) -> Path:
-    """Render MODEL_CARD.md from metrics.json (val), metrics_tta.json, history.csv and recipe.json in model_dir."""
+    """Render MODEL_CARD.md from metrics.json (val), metrics_tta.json, calibration.json, history.csv and recipe.json."""
     model_dir = Path(model_dir)
     metrics = json.loads((model_dir / "metrics.json").read_text())
     tta_path = model_dir / "metrics_tta.json"
@@ -57,6 +58,7 @@ def write_model_card(model_dir: str | Path) -> Path:
         lines.append(f"| {emotion} | {c['precision']:.3f} | {c['recall']:.3f} | {c['f1']:.3f} | {c['support']} |")
     lines += ["", "Most confused (true -> predicted, share of the true class):", ""]
     lines += [f"- {a} -> {b}: {share:.1%} ({count} faces)" for a, b, count, share in _confusions(metrics)[:5]]
+    lines += _calibration_lines(model_dir, metrics)
     lines += [
         "",
         "## Data and training",
@@ -74,6 +76,7 @@ def write_model_card(model_dir: str | Path) -> Path:
         "",
         "```bash",
         TRAIN_COMMAND,
+        CALIBRATE_COMMAND,
         *EVALUATE_COMMANDS,
         "python -m fer_core card --models models",
         "```",
@@ -97,6 +100,32 @@ def write_model_card(model_dir: str | Path) -> Path:
     card = model_dir / "MODEL_CARD.md"
     card.write_text("\n".join(lines))
     return card
+
+
+def _calibration_lines(model_dir: Path, metrics: dict) -> list[str]:
+    report = read_calibration_report(model_dir)
+    if not report:
+        return ["", "## Confidence", "", "Not calibrated: probabilities are the network's raw softmax outputs."]
+    used = metrics.get("calibration", {})
+    lines = [
+        "",
+        "## Confidence and uncertain answers",
+        "",
+        f"- Temperature scaling (T = {used.get('temperature', float('nan')):.3f}) fitted on "
+        f"{report['temperature_fitted_on']}; val calibration error (ECE, 15 bins) "
+        f"{report['val_ece_before']:.3f} before, {report['val_ece_after']:.3f} after.",
+    ]
+    uncertain = metrics.get("uncertain")
+    if uncertain and used.get("uncertain_margin"):
+        lines.append(
+            f'- A face is marked uncertain ("neutral or sad?") when its top calibrated probability leads the '
+            f"second by less than {used['uncertain_margin']:.3f}: the smallest lead at which one-word answers on "
+            f"val are right at least {report['certain_accuracy_target']:.0%} of the time. On val that is "
+            f"{uncertain['uncertain_share']:.1%} of faces; one-word answers are right "
+            f"{uncertain['accuracy_when_certain']:.1%} of the time, and for uncertain faces the true emotion is "
+            f"one of the two named {uncertain['top_two_accuracy_when_uncertain']:.1%} of the time."
+        )
+    return lines
 
 
 def _score_row(name: str, metrics: dict) -> str:

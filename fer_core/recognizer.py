@@ -23,6 +23,8 @@ class FaceResult:
     keypoints: dict[str, tuple[float, float]]
     probabilities: dict[str, float]
     aligned: np.ndarray = field(repr=False, compare=False)
+    uncertain_margin: float = 0.0
+    """The model's threshold (calibration.json): a lead smaller than this over the runner-up is a toss-up."""
 
     @property
     def emotion(self) -> str:
@@ -34,6 +36,21 @@ class FaceResult:
         """The probability of that emotion."""
         return self.probabilities[self.emotion]
 
+    @property
+    def runner_up(self) -> str:
+        """The second most probable emotion."""
+        return sorted(self.probabilities, key=self.probabilities.get)[-2]
+
+    @property
+    def uncertain(self) -> bool:
+        """True when the top emotion barely leads the runner-up, so one word would overstate what the model knows."""
+        return self.confidence - self.probabilities[self.runner_up] < self.uncertain_margin
+
+    @property
+    def label(self) -> str:
+        """What to tell a person: the emotion, or "neutral or sad?" when the call is uncertain."""
+        return f"{self.emotion} or {self.runner_up}?" if self.uncertain else self.emotion
+
     def to_dict(self) -> dict:
         """A JSON-ready dict (the CLI's per-face schema; the aligned crop is left out)."""
         return {
@@ -42,6 +59,8 @@ class FaceResult:
             "keypoints": {k: [round(x, 1), round(y, 1)] for k, (x, y) in self.keypoints.items()},
             "emotion": self.emotion,
             "confidence": round(self.confidence, 4),
+            "uncertain": self.uncertain,
+            "label": self.label,
             "probabilities": {k: round(v, 4) for k, v in self.probabilities.items()},
         }
 
@@ -78,7 +97,10 @@ class EmotionRecognizer:
             return []
         crops = np.stack([align_face(rgb, face) for face in faces])
         probabilities = self.classifier.probabilities(crops, self.flip_average)
+        margin = self.classifier.calibration.uncertain_margin
         return [
-            FaceResult(face.box, face.score, face.keypoints, dict(zip(EMOTIONS, map(float, p), strict=True)), crop)
+            FaceResult(
+                face.box, face.score, face.keypoints, dict(zip(EMOTIONS, map(float, p), strict=True)), crop, margin
+            )
             for face, p, crop in zip(faces, probabilities, crops, strict=True)
         ]

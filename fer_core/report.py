@@ -15,10 +15,19 @@ from PIL import Image
 from .annotate import annotate
 from .detect import Box
 from .labels import EMOTIONS
+from .recognizer import FaceResult
 from .uploads import PhotoResult
 
-TABLE_COLUMNS: tuple[str, ...] = ("file", "face", "emotion", "confidence", *EMOTIONS)
+TABLE_COLUMNS: tuple[str, ...] = ("file", "face", "emotion", "confidence", "uncertain", *EMOTIONS)
 """Columns of the faces table, in order: one row per face, probabilities in EMOTIONS order."""
+
+
+def verdict(face: FaceResult) -> str:
+    """One line for a person: "happy, 87% sure", or "neutral or sad? (too close to call: 41% vs 35%)"."""
+    if face.uncertain:
+        second = face.probabilities[face.runner_up]
+        return f"{face.label} (too close to call: {face.confidence:.0%} vs {second:.0%})"
+    return f"{face.emotion}, {face.confidence:.0%} sure"
 
 
 def faces_table(photos: Sequence[PhotoResult]) -> pd.DataFrame:
@@ -29,6 +38,7 @@ def faces_table(photos: Sequence[PhotoResult]) -> pd.DataFrame:
             "face": number,
             "emotion": face.emotion,
             "confidence": round(face.confidence, 4),
+            "uncertain": face.uncertain,
             **{e: round(face.probabilities[e], 4) for e in EMOTIONS},
         }
         for photo in photos

@@ -177,6 +177,15 @@ def show_report(metrics: dict, key: str) -> None:
             charts.reliability_diagram(metrics["reliability_bins"], metrics["expected_calibration_error"]),
             key=f"{key}-reliability",
         )
+    uncertain = metrics.get("uncertain") or {}
+    if uncertain.get("uncertain_share"):
+        st.markdown("#### When is it unsure?")
+        certain = uncertain["accuracy_when_certain"]
+        st.caption(
+            f"For {uncertain['uncertain_share']:.0%} of these faces the top two emotions were too close to call, "
+            "so the app names both (for example *neutral or sad?*)"
+            + (f"; when it names one emotion, it is right {certain:.0%} of the time." if certain is not None else ".")
+        )
     if metrics.get("no_face") or metrics.get("unreadable"):
         with st.expander(
             f"Skipped: {metrics.get('n_no_face', 0)} without a face, {metrics.get('n_unreadable', 0)} unreadable"

@@ -13,7 +13,7 @@ st.title("Dashboard")
 st.caption("What the model learned from, how accurate it is, and how it does on faces you bring.")
 emotion_legend()
 
-model_tab, data_tab, yours_tab = st.tabs(["Model", "Dataset", "Evaluate on your data"])
+model_tab, card_tab, data_tab, yours_tab = st.tabs(["Model", "Model card", "Dataset", "Evaluate on your data"])
 
 
 @st.cache_data(show_spinner="Counting images…")
@@ -32,6 +32,17 @@ with model_tab:
         st.subheader("How accurate is the model?")
         st.caption(f"Scored on {metrics.get('n_scored', 0):,} faces the model never saw during training.")
         show_report(metrics, key="model")
+        try:
+            calibrated = artifacts.read_calibration_report(folder)
+        except FerError as exc:
+            calibrated = None
+            st.error(f"The confidence calibration could not be read: {exc}")
+        if calibrated:
+            st.caption(
+                f"The model's raw confidence was corrected on {calibrated['temperature_fitted_on']}: its "
+                f"calibration error on these faces fell from {calibrated['val_ece_before']:.1%} "
+                f"to {calibrated['val_ece_after']:.1%}."
+            )
     else:
         st.info(
             "The model has not been scored yet. When training has finished, run "
@@ -46,6 +57,13 @@ with model_tab:
         st.plotly_chart(charts.training_curves(history), key="history")
     else:
         st.info("No training history yet: it appears here once the model has been trained.", icon=":material/timeline:")
+
+with card_tab:
+    card = artifacts.read_model_card(model_dir())
+    if card:
+        st.markdown(card)
+    else:
+        st.info("The model card has not been written yet: run `python -m fer_core card`.", icon=":material/badge:")
 
 with data_tab:
     root = data_dir()

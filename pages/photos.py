@@ -94,7 +94,7 @@ for index, photo in enumerate(photos):
             with st.container(border=True):
                 crop_col, chart_col = st.columns([1, 3])
                 crop_col.image(report.face_crop(photo.rgb, face.box), width="stretch")
-                crop_col.markdown(f"**Face {number}**  \n{face.emotion} {face.confidence:.0%}")
+                crop_col.markdown(f"**Face {number}**  \n{report.verdict(face)}")
                 if show_explanations:
                     heat = explainer(detector_range).heatmap(face.aligned)
                     crop_col.image(overlay(face.aligned, heat), caption="What the model looked at", width="stretch")
@@ -103,7 +103,7 @@ for index, photo in enumerate(photos):
                         charts.probability_bars(face.probabilities), key=f"photo{index}-face{number}", width="stretch"
                     )
                 else:
-                    chart_col.metric("Emotion", face.emotion, f"{face.confidence:.0%} sure", delta_color="off")
+                    chart_col.metric("Emotion", face.label, f"{face.confidence:.0%} sure", delta_color="off")
 
 st.divider()
 st.subheader("All faces")

@@ -109,6 +109,18 @@ def test_dashboard_without_model_files_shows_friendly_empty_states(tmp_path, mon
     assert "has not been scored yet" in info
     assert "No training history yet" in info
     assert "not on this computer" in info
+    assert "model card has not been written yet" in info
+
+
+def test_dashboard_shows_the_model_card_and_how_confidence_was_calibrated(model_dir):
+    from fer_core.calibrate import Calibration
+
+    report = {"temperature_fitted_on": "70 train faces kept out of training", "val_ece_before": 0.08}
+    Calibration(1.3, 0.1).save(model_dir, report | {"val_ece_after": 0.02})
+    (model_dir / "MODEL_CARD.md").write_text("# Model card: test\n\n## Not for\nDecisions about individuals.\n")
+    at = _app("pages/dashboard.py")
+    assert "fell from 8.0% to 2.0%" in _texts(at.caption)
+    assert "Decisions about individuals." in _texts(at.markdown)
 
 
 def test_the_confusion_matrix_can_show_shares_instead_of_counts(model_dir):

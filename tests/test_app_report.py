@@ -45,7 +45,7 @@ def test_the_minimum_confidence_setting_drops_only_less_certain_faces(photos):
 
 def test_the_faces_table_has_one_row_per_face_numbered_per_photo(photos):
     table = report.faces_table(photos)
-    assert list(table.columns) == ["file", "face", "emotion", "confidence", *EMOTIONS]
+    assert list(table.columns) == ["file", "face", "emotion", "confidence", "uncertain", *EMOTIONS]
     counts = [len(p.faces) for p in photos]
     assert len(table) == sum(counts)
     assert list(table[table.file == photos[0].name].face) == list(range(1, counts[0] + 1))

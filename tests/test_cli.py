@@ -31,7 +31,17 @@ def test_analyze_json_follows_the_documented_schema(astronaut, group_photo, tmp_
     assert astronaut_report["error"] is None and (astronaut_report["width"], astronaut_report["height"]) == (512, 512)
     assert len(astronaut_report["faces"]) == 1 and len(group_report["faces"]) >= 5
     face = astronaut_report["faces"][0]
-    assert set(face) == {"face", "box", "detection_score", "keypoints", "emotion", "confidence", "probabilities"}
+    assert set(face) == {
+        "face",
+        "box",
+        "detection_score",
+        "keypoints",
+        "emotion",
+        "confidence",
+        "uncertain",
+        "label",
+        "probabilities",
+    }
     assert set(face["box"]) == {"x", "y", "width", "height"}
     assert list(face["probabilities"]) == list(EMOTIONS)
     assert face["emotion"] == max(face["probabilities"], key=face["probabilities"].get)

@@ -60,12 +60,19 @@ def test_evaluate_on_crops_writes_every_metric(recognizer):
         "n_no_face",
         "images_per_second",
         "n_files",
+        "calibration",
+        "uncertain",
     ):
         assert key in metrics
     assert metrics["n_scored"] == 21 and metrics["n_files"] == 21
     assert set(metrics["per_class"]) == set(EMOTIONS)
     assert np.array(metrics["confusion_matrix"]).sum() == 21
     assert 0 <= metrics["expected_calibration_error"] <= 1
+    assert metrics["calibration"] == {
+        "temperature": recognizer.classifier.calibration.temperature,
+        "uncertain_margin": recognizer.classifier.calibration.uncertain_margin,
+    }
+    assert 0 <= metrics["uncertain"]["uncertain_share"] <= 1
 
 
 def test_evaluate_on_photos_reports_unreadable_files_and_photos_without_faces(recognizer, tmp_path):

@@ -41,3 +41,37 @@ def test_card_adds_the_flip_averaged_row_when_it_was_measured(tmp_path):
         f"| with mirrored copy averaged (`--tta`) | {metrics['accuracy']:.2%} |"
         in write_model_card(tmp_path).read_text()
     )
+
+
+def test_card_reports_calibration_before_and_after_and_the_uncertain_rule(tmp_path, recognizer):
+    from fer_core.calibrate import Calibration
+
+    metrics = evaluate(FER_TINY, recognizer, crops=True)
+    metrics["calibration"] = {"temperature": 1.25, "uncertain_margin": 0.12}
+    metrics["uncertain"] = {
+        "uncertain_share": 0.3,
+        "accuracy_when_certain": 0.81,
+        "accuracy_when_uncertain": 0.4,
+        "top_two_accuracy_when_uncertain": 0.75,
+    }
+    (tmp_path / "metrics.json").write_text(json.dumps(metrics))
+    (tmp_path / "recipe.json").write_text(json.dumps(asdict(Recipe())))
+    (tmp_path / "emotion.keras").write_bytes(recognizer.classifier.model_path.read_bytes())
+    report = {
+        "temperature_fitted_on": "1435 train faces kept out of training",
+        "certain_accuracy_target": 0.8,
+        "val_ece_before": 0.061,
+        "val_ece_after": 0.019,
+    }
+    Calibration(1.25, 0.12).save(tmp_path, report)
+    card = write_model_card(tmp_path).read_text()
+    assert "(T = 1.250) fitted on 1435 train faces kept out of training" in card
+    assert "0.061 before, 0.019 after" in card
+    assert "less than 0.120" in card and "On val that is 30.0% of faces" in card and "75.0% of the time" in card
+
+
+def test_card_says_so_when_the_model_is_not_calibrated(tmp_path, recognizer):
+    (tmp_path / "metrics.json").write_text(json.dumps(evaluate(FER_TINY, recognizer, crops=True)))
+    (tmp_path / "recipe.json").write_text(json.dumps(asdict(Recipe())))
+    (tmp_path / "emotion.keras").write_bytes(recognizer.classifier.model_path.read_bytes())
+    assert "Not calibrated" in write_model_card(tmp_path).read_text()

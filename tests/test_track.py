@@ -83,6 +83,9 @@ class _CountingClassifier:
         self.calls += 1
         return self.classifier.probabilities(faces, flip_average)
 
+    def __getattr__(self, name):
+        return getattr(self.classifier, name)
+
 
 class _Clock:
     def __init__(self):

@@ -1,0 +1,115 @@
+"""Calibrated confidence and "uncertain" answers: the temperature fit, the margin rule, and their use everywhere."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from fer_core import EMOTIONS, ModelNotFoundError
+from fer_core.calibrate import (
+    CALIBRATION_FILE,
+    Calibration,
+    calibrate_model,
+    choose_uncertain_margin,
+    fit_temperature,
+    load_calibration,
+    margins,
+)
+from fer_core.classify import EmotionClassifier
+from fer_core.detect import Box
+from fer_core.evaluate import calibration
+from fer_core.recognizer import FaceResult
+from fer_core.report import verdict
+from fer_core.train import Recipe, train
+
+from .conftest import FER_TINY
+
+
+def _overconfident(n: int = 4000, sharpen: float = 2.5, spread: float = 1.2) -> tuple[np.ndarray, np.ndarray]:
+    """Labels drawn from softmax(z), paired with the overconfident softmax(z * sharpen)."""
+    rng = np.random.default_rng(0)
+    logits = rng.normal(0, spread, (n, 7))
+    honest = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    labels = np.array([rng.choice(7, p=p) for p in honest])
+    sharp = np.exp(logits * sharpen)
+    return labels, sharp / sharp.sum(axis=1, keepdims=True)
+
+
+def _face(probabilities: list[float], margin: float) -> FaceResult:
+    return FaceResult(
+        Box(0, 0, 10, 10), 0.9, {}, dict(zip(EMOTIONS, probabilities, strict=True)), np.zeros((48, 48)), margin
+    )
+
+
+def test_fitted_temperature_undoes_known_overconfidence():
+    labels, probabilities = _overconfident(sharpen=2.5)
+    assert fit_temperature(labels, probabilities) == pytest.approx(2.5, rel=0.1)
+
+
+def test_temperature_scaling_lowers_calibration_error_and_keeps_every_answer():
+    labels, probabilities = _overconfident()
+    calibrated = Calibration(fit_temperature(labels, probabilities)).apply(probabilities)
+    assert calibration(labels, calibrated)[0] < calibration(labels, probabilities)[0] / 3
+    assert np.array_equal(calibrated.argmax(axis=1), probabilities.argmax(axis=1))
+    assert np.allclose(calibrated.sum(axis=1), 1.0, atol=1e-5)
+
+
+def test_answers_above_the_chosen_margin_meet_the_accuracy_target_and_the_rest_do_not():
+    labels, probabilities = _overconfident(sharpen=1.0, spread=2.0)
+    margin = choose_uncertain_margin(labels, probabilities, target=0.8)
+    confident = margins(probabilities) >= margin
+    correct = probabilities.argmax(axis=1) == labels
+    assert 0 < margin < 1 and 0.05 < confident.mean() < 0.95
+    assert correct[confident].mean() >= 0.8 > correct[~confident].mean()
+
+
+def test_a_margin_of_zero_when_every_answer_is_already_right_enough():
+    probabilities = np.eye(7)[[0, 1, 2, 3]] * 0.9 + 0.1 / 7
+    assert choose_uncertain_margin(np.array([0, 1, 2, 3]), probabilities, target=0.8) == 0.0
+
+
+def test_a_close_call_is_uncertain_and_names_both_emotions():
+    close = _face([0.05, 0.02, 0.05, 0.03, 0.38, 0.05, 0.42], margin=0.1)
+    clear = _face([0.05, 0.02, 0.05, 0.70, 0.08, 0.05, 0.05], margin=0.1)
+    assert close.uncertain and close.label == "neutral or sad?" and close.runner_up == "sad"
+    assert verdict(close) == "neutral or sad? (too close to call: 42% vs 38%)"
+    assert not clear.uncertain and clear.label == "happy" and verdict(clear) == "happy, 70% sure"
+    assert close.to_dict()["uncertain"] is True and close.to_dict()["label"] == "neutral or sad?"
+
+
+def test_a_model_without_calibration_file_gives_raw_probabilities(tmp_path):
+    assert load_calibration(tmp_path / "emotion.keras") == Calibration()
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"temperature": 1.5}', '{"temperature": -1, "uncertain_margin": 0}'])
+def test_a_damaged_calibration_file_is_reported_not_ignored(tmp_path, content):
+    (tmp_path / CALIBRATION_FILE).write_text(content)
+    with pytest.raises(ModelNotFoundError, match="calibration file"):
+        load_calibration(tmp_path / "emotion.keras")
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    """A width-8 model trained 2 epochs on the tiny fixture, holding one face per class out for calibration."""
+    root = tmp_path_factory.mktemp("calibrate")
+    shutil.copytree(FER_TINY, root / "data" / "train")
+    shutil.copytree(FER_TINY, root / "data" / "val")
+    recipe = replace(Recipe(), epochs=2, batch_size=8, warmup_epochs=1, width=8, calibration_fraction=0.34)
+    return root / "data", train(root / "data", root / "out", recipe)
+
+
+def test_calibrating_a_trained_model_ships_a_file_the_classifier_then_uses(tiny_model):
+    data, model_path = tiny_model
+    report = calibrate_model(data, model_path)
+    assert report["temperature_fitted_on"] == "7 train faces kept out of training"
+    saved = json.loads((model_path.parent / CALIBRATION_FILE).read_text())
+    assert saved["temperature"] > 0 and 0 <= saved["uncertain_margin"] < 1 and saved["report"] == report
+    faces = np.stack([np.full((48, 48), v, np.uint8) for v in (30, 120, 220)])
+    raw = EmotionClassifier(model_path, calibrated=False).probabilities(faces)
+    shipped = EmotionClassifier(model_path)
+    assert shipped.calibration == Calibration(saved["temperature"], saved["uncertain_margin"])
+    assert np.allclose(shipped.probabilities(faces), shipped.calibration.apply(raw), atol=1e-6)
