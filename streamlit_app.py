@@ -1,4 +1,4 @@
-"""FER Studio: the app's entry point; it only sets up the page and lists the four pages."""
+"""FER Studio: the app's entry point; it only sets up the page and lists the five pages."""
 
 import streamlit as st
 
@@ -9,6 +9,7 @@ navigation = st.navigation(
         st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
         st.Page("pages/photos.py", title="Photos", icon=":material/photo_library:"),
         st.Page("pages/live.py", title="Live", icon=":material/videocam:"),
+        st.Page("pages/video.py", title="Video", icon=":material/movie:"),
         st.Page("pages/dashboard.py", title="Dashboard", icon=":material/insights:"),
     ]
 )

@@ -47,6 +47,14 @@ def main(argv: list[str] | None = None) -> int:
     calibrate.add_argument("--data", required=True, help="the FER2013 copy the model was trained on (CSV or folders)")
     calibrate.add_argument("--model", default=None, help="emotion model (.keras; default: the shipped one)")
 
+    video = commands.add_parser("video", help="analyse a video file: each person's emotions over time, as CSV")
+    video.add_argument("video", help="video file (MP4, MOV, WebM, MKV or AVI)")
+    video.add_argument("--out", required=True, help="CSV file: one row per person per analysed frame")
+    video.add_argument("--every", type=_positive, default=1, metavar="N", help="analyse every Nth frame (default 1)")
+    video.add_argument("--annotate", metavar="OUT.mp4", help="also write the video with numbered boxes and emotions")
+    _add_model_options(video)
+    video.add_argument("--range", choices=("near", "far", "auto"), default="near", help="face detector range")
+
     card = commands.add_parser("card", help="write MODEL_CARD.md from the metrics and history in a model folder")
     card.add_argument("--models", default="models", help="folder holding metrics.json, history.csv, recipe.json")
 
@@ -58,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
             "evaluate": _evaluate,
             "calibrate": _calibrate,
             "card": _card,
+            "video": _video,
         }[args.command](args)
     except FerError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -177,6 +186,45 @@ def _calibrate(args: argparse.Namespace) -> int:
         f"{report['val_ece_before']:.3f} -> {report['val_ece_after']:.3f}; {val['uncertain_share']:.1%} of val "
         f"faces called uncertain, one-word answers right {val['accuracy_when_certain'] or 0:.1%} of the time"
     )
+    return 0
+
+
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
+
+
+def _video(args: argparse.Namespace) -> int:
+    from .recognizer import EmotionRecognizer
+    from .video import analyze_video
+
+    recognizer = EmotionRecognizer(args.model, detector_range=args.range, flip_average=args.tta)
+    bar = _ProgressBar("analysing")
+    try:
+        analysis = analyze_video(
+            args.video, recognizer, args.every, args.annotate, progress=lambda p: bar(p.done, p.total)
+        )
+    finally:
+        bar.close()
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_bytes(analysis.csv())
+    for note in analysis.notes():
+        print(f"note: {note}")
+    people = len(analysis.people)
+    print(
+        f"{args.video}: {people} {'person' if people == 1 else 'people'} in {analysis.frames_read} frames "
+        f"({analysis.frames_analyzed} analysed) in {analysis.seconds:.1f} s, {analysis.realtime_factor:.1f}x real time"
+    )
+    for row in analysis.summary().itertuples():
+        print(
+            f"  person {row.person}: seen {row.first_seen:.1f}-{row.last_seen:.1f} s, "
+            f"mostly {row.dominant} ({getattr(row, row.dominant):.0%} of the time)"
+        )
+    if not people:
+        print("  no face was found in any frame")
+    print(f"written to {args.out}" + (f" and {args.annotate}" if args.annotate else ""))
     return 0
 
 

@@ -6,16 +6,20 @@ from pages._ui import emotion_legend
 
 st.title("FER Studio")
 st.markdown(
-    "FER Studio finds every face in a photo or a live webcam picture and tells which of seven emotions it shows. "
+    "FER Studio finds every face in a photo, a recorded video or a live webcam picture and tells which of seven "
+    "emotions it shows. "
     "Everything runs on this computer, so it works without an internet connection."
 )
 emotion_legend()
 
-st.subheader("Three ways to use it")
-photos, live, dashboard = st.columns(3)
+st.subheader("Four ways to use it")
+photos, video, live, dashboard = st.columns(4)
 with photos.container(border=True):
     st.page_link("pages/photos.py", label="**Photos**", icon=":material/photo_library:")
     st.write("Upload photos or take a snapshot: every face gets a box, an emotion and its probabilities.")
+with video.container(border=True):
+    st.page_link("pages/video.py", label="**Video**", icon=":material/movie:")
+    st.write("Upload a recording: everyone in it is followed and gets a timeline of their emotions.")
 with live.container(border=True):
     st.page_link("pages/live.py", label="**Live**", icon=":material/videocam:")
     st.write("Turn on your camera and watch emotions update in real time, with a chart of the last seconds.")
@@ -25,7 +29,8 @@ with dashboard.container(border=True):
 
 st.subheader("Your privacy")
 st.info(
-    "Your photos and camera video are processed in memory on this computer and are never saved or sent anywhere. "
-    "When you close the page, they are gone.",
+    "Your photos, videos and camera video are processed on this computer and are never saved or sent anywhere. "
+    "When you close the page, they are gone. (A video's annotated copy is made in a temporary folder that is "
+    "deleted as soon as the copy is ready.)",
     icon=":material/lock:",
 )

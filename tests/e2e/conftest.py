@@ -69,11 +69,17 @@ def model_dir(tmp_path_factory, recognizer) -> Path:
 
 
 @pytest.fixture(scope="session")
-def app(output, model_dir):
+def server_temp(tmp_path_factory) -> Path:
+    """The app server's temporary folder ($TMPDIR), so a test can check what the app leaves there."""
+    return tmp_path_factory.mktemp("server-temp")
+
+
+@pytest.fixture(scope="session")
+def app(output, model_dir, server_temp):
     """The app served by `streamlit run` on a free port; yields (base url, path of the server's console log)."""
     port = _free_port()
     log = output / "server.log"
-    env = {**os.environ, "FER_MODEL_DIR": str(model_dir), "TF_CPP_MIN_LOG_LEVEL": "2"}
+    env = {**os.environ, "FER_MODEL_DIR": str(model_dir), "TF_CPP_MIN_LOG_LEVEL": "2", "TMPDIR": str(server_temp)}
     command = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port)]
     command += ["--server.headless", "true", "--server.address", "127.0.0.1"]
     with log.open("w") as sink:

@@ -24,12 +24,12 @@ def _faces_seen(log) -> int:
     return max(counts, default=0)
 
 
-def test_a_page_opened_first_by_url_lists_only_the_four_pages(app, page):
+def test_a_page_opened_first_by_url_lists_only_the_five_pages(app, page):
     url, _ = app
     page.goto(f"{url}/photos")
     links = page.locator('[data-testid="stSidebarNav"] a')
-    expect(links).to_have_count(4)
-    expect(links).to_contain_text(["Home", "Photos", "Live", "Dashboard"])
+    expect(links).to_have_count(5)
+    expect(links).to_contain_text(["Home", "Photos", "Live", "Video", "Dashboard"])
 
 
 def test_uploading_a_photo_shows_its_faces_in_the_table(app, page, output):

@@ -1,0 +1,155 @@
+"""Video: upload a recording; everyone in it is followed and gets a timeline of their emotions."""
+
+import streamlit as st
+
+from fer_core import EMOTIONS, FerError, charts
+from fer_core.video import VIDEO_TYPES, VideoAnalysis, VideoProgress, analyze_upload
+from pages._ui import DETECTOR_RANGES, emotion_legend, max_upload_bytes, recognizer, warmed_up
+
+st.title("Video")
+st.caption(
+    "Upload a recording, such as an ad test, a lecture or a user-study session: everyone in it is followed "
+    "through the video and gets a timeline of their emotions."
+)
+
+with st.expander("Settings", icon=":material/tune:"):
+    detector_range = st.radio(
+        "Where are the faces?",
+        list(DETECTOR_RANGES),
+        format_func=DETECTOR_RANGES.get,
+        horizontal=True,
+        help="Small faces, such as an audience filmed from afar, need the slower far-range search.",
+    )
+    every = st.select_slider(
+        "Analyse",
+        options=[1, 2, 3, 5, 10],
+        format_func=lambda n: "every frame" if n == 1 else f"1 frame in {n}",
+        help="Skipping frames makes long videos quicker; emotions rarely change within a tenth of a second.",
+    )
+    show_probabilities = st.toggle(
+        "Show probability bars on the video", value=True, help="Bars for all seven emotions under each face."
+    )
+
+upload = st.file_uploader(
+    f"Drag and drop a video here ({', '.join(t.upper() for t in VIDEO_TYPES)})",
+    help="Other kinds of files are checked and get a message saying why they cannot be used.",
+)
+if upload is None:
+    st.info("Add a video above to see how each person's emotions change through it.", icon=":material/movie:")
+    st.stop()
+
+job = (upload.file_id, detector_range, every, show_probabilities)
+state = st.session_state
+
+
+def _cancel() -> None:
+    state.video_cancelled = job
+
+
+def _restart() -> None:
+    state.pop("video_cancelled", None)
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 10:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
+
+
+if state.get("video_result", (None,))[0] != job:
+    if state.get("video_cancelled") == job:
+        _, done, total = state.get("video_progress", (job, 0, 0))
+        st.warning(
+            f"Cancelled after {done:,} of {total:,} frames." if total else "Cancelled before the first frame.",
+            icon=":material/cancel:",
+        )
+        st.button("Analyse again", on_click=_restart, icon=":material/replay:")
+        st.stop()
+    running = st.empty()
+    with running.container():
+        bar = st.progress(0.0, text="Loading the video…")
+        st.button("Cancel", on_click=_cancel, icon=":material/cancel:")
+    state.video_progress = (job, 0, 0)
+
+    def show(progress: VideoProgress) -> None:
+        """Move the bar; the frame count is kept so a Cancel click can say how far the analysis got."""
+        state.video_progress = (job, progress.done, progress.total)
+        left = progress.seconds_left
+        text = f"Frame {progress.done:,} of {progress.total:,}"
+        bar.progress(progress.fraction, text=text + (f", about {_duration(left)} left" if left is not None else ""))
+
+    try:
+        model = warmed_up(recognizer(detector_range))
+        state.video_result = (
+            job,
+            analyze_upload(upload.name, upload, model, max_upload_bytes(), every, show_probabilities, show),
+        )
+    except FerError as exc:
+        state.video_result = (job, str(exc))
+    running.empty()
+
+analysis: VideoAnalysis | str = state.video_result[1]
+if isinstance(analysis, str):
+    st.error(f"We could not use this video: {analysis}", icon=":material/broken_image:")
+    st.stop()
+
+people = analysis.people
+st.success(
+    f"{len(people)} {'person' if len(people) == 1 else 'people'} followed through {_duration(analysis.covered)} "
+    f"of video, analysed in {_duration(analysis.seconds)} ({analysis.realtime_factor:.1f}× real time)."
+)
+for note in analysis.notes():
+    st.info(note, icon=":material/info:")
+emotion_legend()
+
+video_col, summary_col = st.columns([3, 2], gap="large")
+video_col.video(analysis.annotated, format="video/mp4")
+video_col.caption("Each face is numbered as in the timelines below.")
+download_csv, download_video = video_col.columns(2)
+download_csv.download_button(
+    "Download the timeline (CSV)", analysis.csv(), "emotions.csv", "text/csv", on_click="ignore"
+)
+download_video.download_button(
+    "Download the annotated video", analysis.annotated, "annotated.mp4", "video/mp4", on_click="ignore"
+)
+
+summary = analysis.summary()
+with summary_col:
+    st.subheader("Summary")
+    if not people:
+        st.warning(
+            "No face was found in any frame. Try *Small or far away* in Settings, "
+            "or a video where faces look towards the camera.",
+            icon=":material/face:",
+        )
+    for row in summary.itertuples():
+        st.markdown(
+            f"**Person {row.person}**: mostly **{row.dominant}** ({getattr(row, row.dominant):.0%} of the time), "
+            f"on screen {_duration(row.seconds)} between {row.first_seen:.1f} s and {row.last_seen:.1f} s."
+        )
+
+if people:
+    st.markdown("#### Share of each person's time on screen spent in each emotion")
+    st.dataframe(
+        summary,
+        hide_index=True,
+        column_config={
+            "person": st.column_config.NumberColumn("Person"),
+            "first_seen": st.column_config.NumberColumn("From", format="%.1f s"),
+            "last_seen": st.column_config.NumberColumn("To", format="%.1f s"),
+            "seconds": st.column_config.NumberColumn("On screen", format="%.1f s"),
+            "dominant": st.column_config.TextColumn("Mostly"),
+        }
+        | {e: st.column_config.NumberColumn(e, format="percent") for e in EMOTIONS},
+    )
+
+for row in summary.itertuples():
+    st.divider()
+    st.subheader(f"Person {row.person}")
+    timeline_col, share_col = st.columns([2, 1])
+    seconds, shares = analysis.timeline(row.person)
+    timeline_col.markdown("**Emotions over time**")
+    timeline_col.plotly_chart(charts.emotion_mix(seconds, shares), key=f"timeline-{row.person}")
+    share_col.markdown("**Share of time on screen**")
+    share_col.plotly_chart(charts.probability_bars({e: getattr(row, e) for e in EMOTIONS}), key=f"shares-{row.person}")

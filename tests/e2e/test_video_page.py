@@ -1,0 +1,60 @@
+"""The Video page as a user meets it in Chromium: upload, progress, timelines, the annotated video playing, Cancel."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import PHOTOS, fitted, two_people_frames, write_video
+from tests.e2e.test_browser import _screenshot
+
+
+@pytest.fixture(scope="module")
+def short_video(tmp_path_factory):
+    """Two people, two seconds at 10 fps, 480x240."""
+    return write_video(tmp_path_factory.mktemp("videos") / "two-people.mp4", two_people_frames(20))
+
+
+@pytest.fixture(scope="module")
+def long_video(tmp_path_factory):
+    """One still face for a minute at 15 fps (900 frames, 320x240): long enough to click Cancel mid-way."""
+    from fer_core import load_image
+
+    face = fitted(load_image(PHOTOS / "grace_hopper.jpg"), 320, 240)
+    return write_video(tmp_path_factory.mktemp("videos") / "one-minute.mp4", [face] * 900, fps=15)
+
+
+def test_a_video_gets_timelines_a_summary_and_an_annotated_copy_that_plays(app, page, output, short_video):
+    url, _ = app
+    page.goto(f"{url}/video")
+    page.get_by_text("Settings").click()
+    page.get_by_text("Both (slower)").click()
+    page.locator('input[type="file"]').set_input_files(short_video)
+    expect(page.get_by_text("2 people followed through 2.0 s of video")).to_be_visible()
+    for heading in ("Summary", "Person 1", "Person 2"):
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(4)
+    expect(page.get_by_role("button", name="Download the timeline (CSV)")).to_be_visible()
+    expect(page.get_by_role("button", name="Download the annotated video")).to_be_visible()
+    video = page.locator("video")
+    video.scroll_into_view_if_needed()
+    # readyState 2 or more: Chromium decoded a frame of the H.264 file, so the player really shows it.
+    page.wait_for_function("() => document.querySelector('video').readyState >= 2")
+    assert video.evaluate("v => [v.videoWidth, v.videoHeight]") == [480, 240]
+    _screenshot(page, output / "video.png")
+
+
+def test_cancel_stops_the_analysis_mid_way_and_leaves_no_temporary_files(app, page, output, long_video, server_temp):
+    url, _ = app
+    page.goto(f"{url}/video")
+    page.locator('input[type="file"]').set_input_files(long_video)
+    expect(page.get_by_text(re.compile(r"Frame [\d,]+ of 900"))).to_be_visible()
+    page.get_by_role("button", name="Cancel").click()
+    expect(page.get_by_text(re.compile(r"Cancelled after [\d,]+ of 900 frames\."))).to_be_visible()
+    done = int(re.search(r"after ([\d,]+) of", page.get_by_text("Cancelled after").inner_text())[1].replace(",", ""))
+    assert 0 < done < 900
+    assert list(server_temp.glob("fer-video-*")) == []
+    expect(page.get_by_role("button", name="Analyse again")).to_be_visible()
+    _screenshot(page, output / "video-cancelled.png")
