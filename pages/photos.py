@@ -36,7 +36,7 @@ with st.expander("Settings", icon=":material/tune:"):
 upload_tab, camera_tab = st.tabs(["Upload photos", "Take a snapshot"])
 with upload_tab:
     uploads = st.file_uploader(
-        "Drag and drop photos here (JPEG, PNG, WebP, BMP or TIFF)",
+        "Drag and drop photos here (JPEG, PNG, WebP, BMP, TIFF or GIF)",
         accept_multiple_files=True,
         help="Other kinds of files are checked and get a message saying why they cannot be used.",
     )
