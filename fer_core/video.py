@@ -31,6 +31,9 @@ from .track import FaceTracker, Track
 VIDEO_TYPES: tuple[str, ...] = ("mp4", "mov", "m4v", "webm", "mkv", "avi")
 """File extensions the Video page and CLI accept (lower case, no dot)."""
 
+SOUND_TYPES: tuple[str, ...] = ("mp3", "m4a", "wav", "aac", "ogg", "oga", "opus", "flac", "wma")
+"""Extensions of sound-only files, which get their own message."""
+
 ANNOTATED_TYPES: tuple[str, ...] = ("mp4", "mov", "mkv")
 """Extensions an annotated video can be written as (H.264, which browsers play)."""
 
@@ -176,6 +179,8 @@ ProgressCallback = Callable[[VideoProgress], None]
 def check_upload(name: str, size: int, max_bytes: int) -> None:
     """Raise InvalidVideoError when a file has an unsupported extension or is larger than `max_bytes`."""
     suffix = Path(name).suffix.lower().lstrip(".")
+    if suffix in SOUND_TYPES:
+        raise InvalidVideoError(f".{suffix} files hold sound but no picture; please upload a video.")
     if suffix not in VIDEO_TYPES:
         shown = f".{suffix} files are" if suffix else "Files without an extension are"
         raise InvalidVideoError(f"{shown} not supported; please upload an MP4, MOV, WebM, MKV or AVI video.")

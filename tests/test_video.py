@@ -172,6 +172,8 @@ def test_a_cut_off_video_gets_a_clear_message(two_people_video, recognizer):
 def test_uploads_of_other_types_or_too_large_are_refused():
     with pytest.raises(InvalidVideoError, match=r"\.gif files are not supported"):
         check_upload("party.gif", 10, 1000)
+    with pytest.raises(InvalidVideoError, match=r"\.m4a files hold sound but no picture"):
+        check_upload("interview.m4a", 10, 1000)
     with pytest.raises(InvalidVideoError, match="too large"):
         check_upload("talk.mp4", 2_000_000, 1_000_000)
     check_upload("Talk.MOV", 10, 1000)
@@ -322,6 +324,14 @@ def test_an_uploaded_video_gets_a_timeline_per_person_a_summary_and_downloads(tw
 def test_a_file_that_is_not_a_video_gets_a_clear_message_on_the_page():
     at = _upload(_video_page(), "clip.mp4", b"this is not really a video")
     assert "We could not use this video: This file is not a video we can read" in _texts(at.error)
+
+
+def test_a_rotated_phone_video_is_shown_upright_with_a_note_on_the_page(tmp_path):
+    portrait = fitted(load_image(PHOTOS / "grace_hopper.jpg"), 240, 320)
+    video = write_video(tmp_path / "phone.mp4", [np.ascontiguousarray(np.rot90(portrait, -1))] * 5, rotation=90)
+    at = _upload(_video_page(), "phone.mp4", video.read_bytes())
+    assert "1 person followed" in _texts(at.success)
+    assert "recorded turned by 90°" in _texts(at.info)
 
 
 def test_a_video_without_faces_says_so_on_the_page(tmp_path):
