@@ -173,3 +173,43 @@ def test_the_explanation_toggle_adds_a_heatmap_to_every_face_card():
 
 def _captions(at: AppTest) -> list[str]:
     return [caption for image in at.get("image") for caption in image.captions]
+
+
+def test_dataset_uploads_leave_no_files_behind_whether_they_succeed_or_fail(model_dir, tmp_path, monkeypatch):
+    import tempfile
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    good = {f"{p.parent.name}/{p.name}": p.read_bytes() for p in FER_TINY.glob("*/*.jpg")}
+    for name, data in (("mine.zip", _zip(good)), ("evil.zip", _zip({"../../escape.jpg": b"x"}))):
+        at = _app("pages/dashboard.py")
+        at.file_uploader[0].set_value((name, data, "application/zip")).run()
+        at.button[0].click().run()
+        assert not at.exception
+    assert "outside its folder" in _texts(at.error)
+    assert not list(scratch.iterdir()), "the unpacked upload must be deleted"
+    assert not list(tmp_path.parent.rglob("escape.jpg"))
+
+
+def test_a_csv_with_malformed_rows_is_scored_and_the_bad_rows_are_named(model_dir):
+    from fer_core.data import read_crop
+
+    rows = ["emotion,pixels,Usage"]
+    rows += [f"{label},{' '.join(map(str, read_crop(p).ravel()))},PublicTest" for p, label in _tiny_items()]
+    rows += ["9,1 2 3,PublicTest", "happy,oops,PublicTest"]
+    at = _app("pages/dashboard.py")
+    at.file_uploader[0].set_value(("mine.csv", "\n".join(rows).encode(), "text/csv")).run()
+    at.button[0].click().run()
+    assert not at.exception
+    scored = [m for m in at.metric if m.label == "Faces scored"]
+    assert scored[-1].value == "21"
+    assert "2 unreadable" in " ".join(str(e.label) for e in at.expander)
+    shown = _texts(at.markdown)
+    assert "row 23" in shown and "row 24" in shown
+
+
+def _tiny_items():
+    from fer_core.data import class_folders
+
+    return class_folders(FER_TINY)

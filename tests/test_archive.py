@@ -99,3 +99,12 @@ def test_files_that_are_not_zips_or_csvs_are_refused(tmp_path):
         extract_dataset("faces.zip", b"this is not a zip", tmp_path)
     with pytest.raises(DatasetError, match=".zip of emotion folders"):
         extract_dataset("faces.tar", b"data", tmp_path)
+
+
+def test_an_archive_nested_inside_the_archive_is_refused_not_unpacked(tmp_path):
+    inner = _zip({"happy/a.jpg": JPEG})
+    with pytest.raises(DatasetError, match="sad/more.zip"):
+        extract_dataset("faces.zip", _zip({"happy/a.jpg": JPEG, "sad/more.zip": inner}), tmp_path / "out")
+    with pytest.raises(DatasetError, match="one folder per emotion"):
+        extract_dataset("faces.zip", _zip({"inner.zip": inner}), tmp_path / "out2")
+    assert not list(tmp_path.rglob("*.jpg"))
