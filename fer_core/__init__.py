@@ -7,7 +7,7 @@
 
 from .annotate import annotate
 from .detect import Box, Face, FaceDetector
-from .errors import DatasetError, FerError, InvalidImageError, ModelNotFoundError
+from .errors import DatasetError, FerError, InvalidImageError, InvalidVideoError, ModelNotFoundError
 from .images import load_image
 from .labels import COLORS, EMOTIONS
 from .recognizer import EmotionRecognizer, FaceResult
@@ -23,6 +23,7 @@ __all__ = [
     "FaceResult",
     "FerError",
     "InvalidImageError",
+    "InvalidVideoError",
     "ModelNotFoundError",
     "annotate",
     "load_image",

@@ -17,7 +17,10 @@ def annotate(
     show_probabilities: bool = False,
     numbers: Sequence[int] | None = None,
 ) -> np.ndarray:
-    """An annotated RGB copy of `rgb`: box, "1 happy 87%" (or "1 neutral or sad?") per face, optional bars."""
+    """An annotated RGB copy of `rgb`: box, "1 happy 87%" (or "1 neutral or sad?") per face, optional bars.
+
+    Faces are numbered 1, 2, ... in order, or by `numbers` (a video's person ids, so they match its table).
+    """
     canvas = np.ascontiguousarray(rgb[:, :, ::-1]).copy()
     thickness = max(2, round(max(canvas.shape[:2]) / 400))
     for number, result in zip(numbers or range(1, len(results) + 1), results, strict=True):

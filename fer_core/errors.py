@@ -9,6 +9,10 @@ class InvalidImageError(FerError):
     """The input is not an image we can read (empty, corrupt, not an image, too large or too small)."""
 
 
+class InvalidVideoError(FerError):
+    """The file is not a video we can analyse: wrong type, too large, not a video, sound only or no frames."""
+
+
 class ModelNotFoundError(FerError):
     """The emotion model file is missing or unreadable."""
 

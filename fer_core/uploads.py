@@ -30,7 +30,9 @@ def check_upload(name: str, size: int, max_bytes: int) -> None:
     suffix = Path(name).suffix.lower().lstrip(".")
     if suffix not in PHOTO_TYPES:
         shown = f".{suffix}" if suffix else "no extension"
-        raise InvalidImageError(f"{shown} files are not supported; please upload JPEG, PNG, WebP, BMP, TIFF or GIF photos.")
+        raise InvalidImageError(
+            f"{shown} files are not supported; please upload JPEG, PNG, WebP, BMP, TIFF or GIF photos."
+        )
     if size > max_bytes:
         raise InvalidImageError(f"The file is too large ({size / 1e6:.1f} MB); the limit is {max_bytes / 1e6:.0f} MB.")
 

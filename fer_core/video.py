@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .annotate import annotate
-from .errors import FerError
+from .errors import InvalidVideoError
 from .labels import EMOTIONS
 from .recognizer import EmotionRecognizer, FaceResult
 from .track import FaceTracker, Track
@@ -46,10 +46,6 @@ reported in the original video's pixels. Faces stay far above the detector's nee
 
 VideoSource = str | Path | bytes | BinaryIO
 """A video file path, its bytes, or a binary file object (such as an upload)."""
-
-
-class InvalidVideoError(FerError):
-    """The file is not a video we can analyse: wrong type, too large, not a video, sound only or no frames."""
 
 
 @dataclass(frozen=True)
