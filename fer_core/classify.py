@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -67,8 +68,7 @@ class EmotionClassifier:
         with self._lock:
             if self._forward is not None:
                 return
-            if not self.model_path.is_file():
-                raise ModelNotFoundError(f"The emotion model is missing: {self.model_path} does not exist.")
+            _check_model_file(self.model_path)
             import keras
             import tensorflow as tf
 
@@ -76,9 +76,26 @@ class EmotionClassifier:
                 model = keras.models.load_model(self.model_path, compile=False)
             except Exception as exc:
                 raise ModelNotFoundError(
-                    f"The emotion model {self.model_path.name} could not be loaded: {exc}"
+                    f"The emotion model {self.model_path.name} could not be loaded (damaged, or not a model "
+                    f"this version can read): {exc}"
                 ) from exc
             spec = tf.TensorSpec((None, IMAGE_SIZE, IMAGE_SIZE, 1), tf.float32)
             self._calibration = load_calibration(self.model_path) if self.calibrated else Calibration()
             self._forward = tf.function(lambda x: model(x, training=False), input_signature=[spec])
             self._model = model
+
+
+def _check_model_file(path: Path) -> None:
+    """Raise ModelNotFoundError, saying what is wrong, unless `path` is a complete .keras (zip) file.
+
+    Keras itself reports a damaged file as "File not found", which sends people looking in the wrong place.
+    """
+    if not path.exists():
+        raise ModelNotFoundError(f"The emotion model is missing: {path} does not exist.")
+    if not path.is_file():
+        raise ModelNotFoundError(f"The emotion model is missing: {path} is a folder, not a .keras file.")
+    if not zipfile.is_zipfile(path):
+        raise ModelNotFoundError(
+            f"The emotion model {path.name} could not be loaded: the file is damaged or cut short "
+            "(it is not a complete .keras archive)."
+        )

@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from fer_core import COLORS, EMOTIONS, EmotionRecognizer, charts
+from fer_core import COLORS, EMOTIONS, EmotionRecognizer, FerError, charts
+from fer_core.classify import DEFAULT_MODEL
 from fer_core.explain import Explainer
 from fer_core.labels import IMAGE_SIZE
 
@@ -56,22 +57,47 @@ def _use_navigation() -> None:
 _use_navigation()
 
 
-@st.cache_resource(show_spinner="Loading the face and emotion models…")
+def model_path() -> Path:
+    """The emotion model the app analyses with: $FER_MODEL, else models/emotion.keras (calibration.json beside it)."""
+    return Path(os.environ.get("FER_MODEL", DEFAULT_MODEL))
+
+
 def recognizer(detector_range: str = "near") -> EmotionRecognizer:
-    """One shared recognizer per detector range for every session (it is thread-safe)."""
-    return EmotionRecognizer(detector_range=detector_range, min_face_score=0.3)
+    """One recognizer per detector range and model file, shared by every session (it is thread-safe)."""
+    return _recognizer(detector_range, str(model_path()))
+
+
+def explainer(detector_range: str = "near") -> Explainer:
+    """Grad-CAM over the classifier of that range's shared recognizer (built once, shared by sessions)."""
+    return _explainer(detector_range, str(model_path()))
+
+
+@st.cache_resource(show_spinner="Loading the face and emotion models…")
+def _recognizer(detector_range: str, model_file: str) -> EmotionRecognizer:
+    return EmotionRecognizer(model_file, detector_range=detector_range, min_face_score=0.3)
 
 
 @st.cache_resource(show_spinner="Preparing the explanations…")
-def explainer(detector_range: str = "near") -> Explainer:
-    """Grad-CAM over the classifier of that range's shared recognizer (built once, shared by sessions)."""
-    return Explainer(recognizer(detector_range).classifier)
+def _explainer(detector_range: str, model_file: str) -> Explainer:
+    return Explainer(_recognizer(detector_range, model_file).classifier)
 
 
 def warmed_up(model: EmotionRecognizer) -> EmotionRecognizer:
     """Load and run the classifier once now, so the first video frame is not slow; raises ModelNotFoundError."""
     model.classifier.probabilities(np.zeros((1, IMAGE_SIZE, IMAGE_SIZE), np.uint8))
     return model
+
+
+def ready_recognizer(detector_range: str, what: str) -> EmotionRecognizer:
+    """The shared recognizer with its model loaded; when the model cannot be loaded, the page says why and stops.
+
+    A failed load is not cached: every later call tries again, so putting the model file back needs no restart.
+    """
+    try:
+        return warmed_up(recognizer(detector_range))
+    except FerError as exc:
+        st.error(f"{what} is not available right now. {exc}", icon=":material/error:")
+        st.stop()
 
 
 def model_dir() -> Path:

@@ -5,7 +5,7 @@ import streamlit as st
 from fer_core import EMOTIONS, charts, report
 from fer_core.explain import overlay
 from fer_core.uploads import analyze_photo, keep_faces
-from pages._ui import DETECTOR_RANGES, emotion_legend, explainer, max_upload_bytes, recognizer
+from pages._ui import DETECTOR_RANGES, emotion_legend, explainer, max_upload_bytes, ready_recognizer
 
 st.title("Photos")
 st.caption("Find every face in your photos and see which of seven emotions each one shows.")
@@ -59,8 +59,8 @@ for key in set(cache) - set(wanted):
     del cache[key]
 missing = [f for f in files if (f.file_id, detector_range) not in cache]
 if missing:
+    model = ready_recognizer(detector_range, "Photo analysis")
     bar = st.progress(0.0, text="Starting…")
-    model = recognizer(detector_range)
     for done, file in enumerate(missing):
         bar.progress(done / len(missing), text=f"Analysing {file.name} ({done + 1} of {len(missing)})")
         name = "snapshot.jpg" if file is snapshot else file.name
