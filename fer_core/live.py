@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import logging
 import math
 import queue
@@ -27,6 +28,9 @@ from .recognizer import EmotionRecognizer
 from .track import FaceTracker
 
 log = logging.getLogger(__name__)
+
+_numbers = itertools.count(1)
+"""Numbers the live sessions of this process, so the server log can tell concurrent streams apart."""
 
 LOG_COLUMNS: tuple[str, ...] = ("second", "frames", "analyzed", "skipped", "faces", *EMOTIONS, "dominant")
 """Columns of the per-second session log: frame counts, most faces seen, mean probabilities, dominant emotion."""
@@ -142,6 +146,10 @@ class LiveProcessor:
 
     A frame that arrives more than `max_lag` seconds behind the stream is not analysed (the last known faces are
     drawn instead), unless nothing was analysed for `max_skip` seconds, so a slow machine stays live.
+
+    It also watches the connection for the page, which reports on every run whether the browser says its stream
+    plays (`page_sees`) and when the server's end of the stream stops (`stream_ended`); `notice` then says what
+    a person should know: video stopped coming (or never came), or the stream stopped.
     """
 
     def __init__(
@@ -172,10 +180,18 @@ class LiveProcessor:
         self._last_tick: float | None = None
         self._fps = 0.0
         self._logged_second = -1
+        self.number = next(_numbers)
+        self._playing = False
+        self._watch_from: float | None = None
+        self._last_frame_at: float | None = None
+        self._ended = False
+        self._frames_at_start = 0
+        self._stopped_after: int | None = None
 
     def process(self, rgb: np.ndarray, frame_time: float | None = None) -> np.ndarray:
         """Analyse (or, when late, just redraw) one RGB frame; `frame_time` is its stream timestamp in seconds."""
         start = self.clock()
+        self._last_frame_at = start
         if self._started is None:
             self._started = start
         analyze = not self._is_late(start, frame_time) or start - self._last_analysis >= self.max_skip
@@ -206,6 +222,48 @@ class LiveProcessor:
         self._publish(update)
         self._report(update)
         return canvas
+
+    def page_sees(self, playing: bool) -> None:
+        """Call on every page run with whether the browser says its stream is playing; notes starts and stops."""
+        if playing and not self._playing:
+            self._watch_from = self.clock()
+            self._frames_at_start = self.frames
+            self._ended = False
+            self._stopped_after = None
+        elif self._playing and not playing:
+            self._stopped_after = self.frames - self._frames_at_start
+        self._playing = playing
+
+    def stream_ended(self) -> None:
+        """The server's end of the stream stopped (STOP was pressed, or the connection dropped)."""
+        self._ended = True
+
+    def notice(self, stall_after: float = 6.0, connect_within: float = 45.0) -> tuple[str, str] | None:
+        """("warning" or "info", message) about the stream for the person watching, or None when all is well.
+
+        While the browser says it plays: a warning when the server's end stopped or no frame came for `stall_after`
+        seconds, or when no frame at all came in the first `connect_within` seconds. After it stopped: a note.
+        """
+        if not self._playing:
+            if self._stopped_after is None:
+                return None
+            return "info", (
+                f"The video stopped after {self._stopped_after:,} frames. If you did not press STOP, the connection "
+                "to the server dropped (the network or the server was too busy): press START to connect again."
+            )
+        now = self.clock()
+        had_frames = self._last_frame_at is not None and self._last_frame_at >= self._watch_from
+        if self._ended or (had_frames and now - self._last_frame_at > stall_after):
+            return "warning", (
+                "The video connection to the server was lost, so nothing is being analysed. "
+                "Press STOP, then START to connect again."
+            )
+        if not had_frames and now - self._watch_from > connect_within:
+            return "warning", (
+                f"No video has reached the server in {now - self._watch_from:.0f} s. If the app runs on another "
+                "computer, it needs a STUN or TURN server (see FER_ICE_SERVERS); press STOP, then START to retry."
+            )
+        return None
 
     def _is_late(self, now: float, frame_time: float | None) -> bool:
         """A frame is late when it arrives `max_lag` seconds later than its timestamp promised."""
@@ -250,9 +308,10 @@ class LiveProcessor:
         if second != self._logged_second:
             self._logged_second = second
             log.info(
-                "live: %d frames, %d analyzed, %d faces seen, %.1f fps",
+                "live: %d frames, %d analyzed, %d faces seen, %.1f fps (session %d)",
                 self.frames,
                 self.analyzed,
                 self.faces_seen,
                 update.fps,
+                self.number,
             )

@@ -4,20 +4,23 @@ import av
 import streamlit as st
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
-from fer_core import FerError, charts
+from fer_core import charts
 from fer_core.live import EmotionTimeline, LiveProcessor
-from pages._ui import emotion_legend, recognizer, rtc_configuration, warmed_up
+from pages._ui import emotion_legend, ready_recognizer, rtc_configuration
+
+# What the video area says when the browser refuses the camera (streamlit-webrtc's device form).
+CAMERA_MESSAGES = {
+    "device_access_denied": "The camera is blocked for this site: allow it in the browser, then press START",
+    "device_not_available": "No camera found, or another program is using it",
+    "media_api_not_available": "This browser cannot share a camera here (the page must be opened over https)",
+}
+
 
 st.title("Live")
 st.caption("Turn on your camera: every face is followed, and its emotion is drawn on the video as it changes.")
 
 if "live_processor" not in st.session_state:
-    try:
-        model = warmed_up(recognizer("near"))
-    except FerError as exc:
-        st.error(f"Live analysis is not available: {exc}", icon=":material/error:")
-        st.stop()
-    st.session_state.live_processor = LiveProcessor(model)
+    st.session_state.live_processor = LiveProcessor(ready_recognizer("near", "Live analysis"))
     st.session_state.live_timeline = EmotionTimeline()
 processor: LiveProcessor = st.session_state.live_processor
 timeline: EmotionTimeline = st.session_state.live_timeline
@@ -36,10 +39,17 @@ with video_col:
         rtc_configuration=rtc_configuration(),
         media_stream_constraints={"video": True, "audio": False},
         video_frame_callback=on_frame,
+        on_video_ended=processor.stream_ended,
         async_processing=True,
+        translations=CAMERA_MESSAGES,
     )
+    processor.page_sees(ctx.state.playing)
     processor.show_probabilities = st.toggle("Show probability bars on the video", value=True)
-    st.caption("Press **START** and allow the camera. The video is analysed on this computer and never recorded.")
+    st.caption(
+        "Press **START** and allow the camera. The video is analysed on this computer and never recorded. "
+        "If the video area says *NotAllowedError* or *Permission denied*, this browser has blocked the camera "
+        "for this site: allow it (the camera icon in the address bar or the site settings), then press START again."
+    )
     emotion_legend()
 
 
@@ -49,6 +59,10 @@ def emotion_panel() -> None:
     timeline.drain(processor.updates)
     latest = timeline.latest()
     st.subheader("Emotion mix, last 20 seconds")
+    notice = processor.notice()
+    if notice:
+        level, text = notice
+        (st.warning if level == "warning" else st.info)(text, icon=":material/link_off:")
     if processor.error:
         st.error(f"Analysis stopped: {processor.error}", icon=":material/error:")
     if latest is None:
