@@ -37,7 +37,9 @@ with video_col:
         key="live",
         mode=WebRtcMode.SENDRECV,
         rtc_configuration=rtc_configuration(),
-        media_stream_constraints={"video": True, "audio": False},
+        # 640x480 at 15 frames a second at most: plenty to follow faces, and it halves the server's decoding and
+        # encoding per stream against a 30 fps webcam, so a small server can hold several streams at once.
+        media_stream_constraints={"video": {"width": {"ideal": 640}, "frameRate": {"max": 15}}, "audio": False},
         video_frame_callback=on_frame,
         on_video_ended=processor.stream_ended,
         async_processing=True,
