@@ -6,20 +6,14 @@ Screenshots and the server's console go to test-output/e2e/ so people can look a
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FER_TINY, PHOTOS
+from tests.conftest import FER_TINY
+from tests.e2e.server import ROOT, chromium_args, make_fake_camera, serve
 
-ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output" / "e2e"
 CHROMIUM = shutil.which("chromium")
 FFMPEG = shutil.which("ffmpeg")
@@ -30,26 +24,6 @@ def _require(program: str | None, name: str) -> str:
     if not program:
         pytest.fail(f"{name} is not installed: run the README's test command (it runs apt-get install chromium ffmpeg)")
     return program
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_until_healthy(url: str, process: subprocess.Popen, log: Path, limit: float = 120) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited early:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"streamlit did not start within {limit} s:\n{log.read_text()[-3000:]}")
 
 
 @pytest.fixture(scope="session")
@@ -75,50 +49,39 @@ def server_temp(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def app(output, model_dir, server_temp):
-    """The app served by `streamlit run` on a free port; yields (base url, path of the server's console log)."""
-    port = _free_port()
-    log = output / "server.log"
-    env = {**os.environ, "FER_MODEL_DIR": str(model_dir), "TF_CPP_MIN_LOG_LEVEL": "2", "TMPDIR": str(server_temp)}
-    command = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port)]
-    command += ["--server.headless", "true", "--server.address", "127.0.0.1"]
-    with log.open("w") as sink:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_healthy(url, process, log)
-        yield url, log
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+def server(output, model_dir, server_temp):
+    """The app served by `streamlit run` on a free port (tests.e2e.server.Server: url, log, process)."""
+    with serve(output / "server.log", {"FER_MODEL_DIR": str(model_dir), "TMPDIR": str(server_temp)}) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def app(server):
+    """(base url, path of the server's console log) of the app every e2e test shares."""
+    return server.url, server.log
 
 
 @pytest.fixture(scope="session")
 def fake_camera(tmp_path_factory) -> Path:
     """A y4m video of a fixture face photo, 640x480, for Chromium's fake camera (it loops the file)."""
-    target = tmp_path_factory.mktemp("camera") / "face.y4m"
-    scale = "scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2"
-    subprocess.run(
-        [_require(FFMPEG, "ffmpeg"), "-y", "-loglevel", "error", "-loop", "1", "-i", str(PHOTOS / "grace_hopper.jpg")]
-        + ["-vf", scale, "-t", "2", "-r", "15", "-pix_fmt", "yuv420p", str(target)],
-        check=True,
-    )
-    return target
+    return make_fake_camera(tmp_path_factory.mktemp("camera") / "face.y4m", _require(FFMPEG, "ffmpeg"))
+
+
+@pytest.fixture(scope="session")
+def small_camera(tmp_path_factory) -> Path:
+    """A cheaper fake camera (320x240 at 10 fps) for tests that run several streams at once."""
+    target = tmp_path_factory.mktemp("camera") / "small-face.y4m"
+    return make_fake_camera(target, _require(FFMPEG, "ffmpeg"), size=(320, 240), fps=10)
 
 
 @pytest.fixture(scope="session")
 def browser(fake_camera):
     from playwright.sync_api import sync_playwright
 
-    args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--allow-loopback-in-peer-connection"]
-    args += ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
-    args += ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
-    args += [f"--use-file-for-fake-video-capture={fake_camera}"]
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=_require(CHROMIUM, "chromium"), headless=True, args=args)
+        browser = playwright.chromium.launch(
+            executable_path=_require(CHROMIUM, "chromium"), headless=True, args=chromium_args(fake_camera)
+        )
         yield browser
         browser.close()
 

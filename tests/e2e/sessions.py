@@ -1,0 +1,95 @@
+"""Many browser sessions at once: Playwright's async API, one Chromium, one context (a separate user) per session.
+
+Used by the concurrency test and by bench/load.py and bench/soak.py. Each helper does what a person does on a page
+and waits for what they would wait for, so timings are what a user sees.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import mimetypes
+import re
+import shutil
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from tests.e2e.server import LiveLine, chromium_args, live_sessions
+
+START = 'iframe[title="streamlit_webrtc.component.webrtc_streamer"]'
+TIMEOUT_MS = 180_000
+"""Generous: on a busy 2-core machine a page with many sessions can take a minute to answer."""
+
+
+@asynccontextmanager
+async def chromium(fake_camera: Path | None, camera_allowed: bool = True) -> AsyncIterator[Browser]:
+    """Debian's headless Chromium; with `fake_camera`, every page's camera plays that y4m file (if allowed)."""
+    expect.set_options(timeout=TIMEOUT_MS)
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=shutil.which("chromium"), headless=True, args=chromium_args(fake_camera, camera_allowed)
+        )
+        try:
+            yield browser
+        finally:
+            await browser.close()
+
+
+async def open_page(browser: Browser, url: str, init_script: str | None = None) -> Page:
+    """A new user (own context, so own Streamlit session) opening `url`; `init_script` runs first in every frame."""
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    if init_script:
+        await context.add_init_script(init_script)
+    page = await context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    await page.goto(url)
+    return page
+
+
+def photo(path: Path, name: str | None = None) -> dict:
+    """A file for set_input_files, under another name if given (so each session's uploads can be told apart)."""
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return {"name": name or path.name, "mimeType": mime, "buffer": path.read_bytes()}
+
+
+async def analyse_photos(page: Page, files: list[dict]) -> tuple[str, float]:
+    """Upload `files` on an open Photos page; returns the faces table (the page's CSV download) and the seconds
+    from choosing the files to seeing the result."""
+    started = time.monotonic()
+    await page.locator('input[type="file"]').first.set_input_files(files)
+    await expect(page.get_by_text(re.compile(rf"found in \d+ of {len(files)} image\(s\)"))).to_be_visible()
+    seconds = time.monotonic() - started
+    async with page.expect_download() as info:
+        await page.get_by_role("button", name="Download table (CSV)").click()
+    download = await info.value
+    return Path(await download.path()).read_text(), seconds
+
+
+async def start_stream(page: Page) -> None:
+    """Press START on an open Live page (the stream then connects in the background)."""
+    await page.frame_locator(START).get_by_role("button", name="START").click()
+
+
+async def new_live_sessions(log: Path, known: set[int], count: int, frames: int) -> dict[int, list[LiveLine]]:
+    """Wait until `count` live sessions not in `known` have each analysed `frames` frames (by the server's console,
+    which answers even when a busy browser is slow to redraw); returns their lines."""
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while True:
+        fresh = {number: lines for number, lines in live_sessions(log).items() if number not in known}
+        if len([lines for lines in fresh.values() if lines[-1].analyzed >= frames]) >= count:
+            return fresh
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{count} streams did not each get {frames} frames analysed: {fresh}")
+        await asyncio.sleep(1)
+
+
+async def metric(page: Page, label: str) -> float:
+    """The number a Live page shows under `label` ("Frames analysed", "Frames per second", "Faces in view")."""
+    return float((await _metric(page, label).inner_text()).replace(",", ""))
+
+
+def _metric(page: Page, label: str):
+    return page.locator('[data-testid="stMetric"]', has_text=label).locator('[data-testid="stMetricValue"]')
