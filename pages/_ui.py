@@ -28,6 +28,13 @@ DETECTOR_RANGES = {
 }
 
 
+def where_are_the_faces(hint: str) -> str:
+    """The "Where are the faces?" setting: returns the detector range chosen ("near", "far" or "auto")."""
+    return st.radio(
+        "Where are the faces?", list(DETECTOR_RANGES), format_func=DETECTOR_RANGES.get, horizontal=True, help=hint
+    )
+
+
 def _log_to_console() -> None:
     """Send fer_core's INFO lines (e.g. the live stream's per-second summary) to the server's console."""
     logger = logging.getLogger("fer_core")

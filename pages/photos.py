@@ -5,19 +5,13 @@ import streamlit as st
 from fer_core import EMOTIONS, charts, report
 from fer_core.explain import overlay
 from fer_core.uploads import analyze_photo, keep_faces
-from pages._ui import DETECTOR_RANGES, emotion_legend, explainer, max_upload_bytes, ready_recognizer
+from pages._ui import emotion_legend, explainer, max_upload_bytes, ready_recognizer, where_are_the_faces
 
 st.title("Photos")
 st.caption("Find every face in your photos and see which of seven emotions each one shows.")
 
 with st.expander("Settings", icon=":material/tune:"):
-    detector_range = st.radio(
-        "Where are the faces?",
-        list(DETECTOR_RANGES),
-        format_func=DETECTOR_RANGES.get,
-        horizontal=True,
-        help="Small faces in group photos need the slower far-range search.",
-    )
+    detector_range = where_are_the_faces("Small faces in group photos need the slower far-range search.")
     min_score = st.slider(
         "Minimum confidence that something is a face",
         0.3,

@@ -4,7 +4,7 @@ import streamlit as st
 
 from fer_core import EMOTIONS, FerError, charts
 from fer_core.video import VIDEO_TYPES, VideoAnalysis, VideoProgress, analyze_upload
-from pages._ui import DETECTOR_RANGES, emotion_legend, max_upload_bytes, recognizer, warmed_up
+from pages._ui import emotion_legend, max_upload_bytes, recognizer, warmed_up, where_are_the_faces
 
 st.title("Video")
 st.caption(
@@ -13,12 +13,8 @@ st.caption(
 )
 
 with st.expander("Settings", icon=":material/tune:"):
-    detector_range = st.radio(
-        "Where are the faces?",
-        list(DETECTOR_RANGES),
-        format_func=DETECTOR_RANGES.get,
-        horizontal=True,
-        help="Small faces, such as an audience filmed from afar, need the slower far-range search.",
+    detector_range = where_are_the_faces(
+        "Small faces, such as an audience filmed from afar, need the slower far-range search."
     )
     every = st.select_slider(
         "Analyse",
