@@ -12,6 +12,7 @@ import re
 import shutil
 import time
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -22,6 +23,13 @@ from tests.e2e.server import LiveLine, chromium_args, live_sessions
 START = 'iframe[title="streamlit_webrtc.component.webrtc_streamer"]'
 TIMEOUT_MS = 180_000
 """Generous: on a busy 2-core machine a page with many sessions can take a minute to answer."""
+
+
+def in_a_thread(coroutine):
+    """Run `coroutine` to its end on an event loop of its own thread (the sync browser of the other tests keeps
+    its loop in the main thread) and return its result."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 @asynccontextmanager
@@ -55,17 +63,33 @@ def photo(path: Path, name: str | None = None) -> dict:
     return {"name": name or path.name, "mimeType": mime, "buffer": path.read_bytes()}
 
 
-async def analyse_photos(page: Page, files: list[dict]) -> tuple[str, float]:
-    """Upload `files` on an open Photos page; returns the faces table (the page's CSV download) and the seconds
-    from choosing the files to seeing the result."""
+async def analyse_photos(page: Page, files: list[dict], download: bool = True) -> tuple[str | None, float]:
+    """Upload `files` on an open Photos page; returns the faces table (the page's CSV download, unless `download`
+    is False) and the seconds from choosing the files to seeing the result."""
+    await settled(page)
     started = time.monotonic()
     await page.locator('input[type="file"]').first.set_input_files(files)
     await expect(page.get_by_text(re.compile(rf"found in \d+ of {len(files)} image\(s\)"))).to_be_visible()
     seconds = time.monotonic() - started
+    if not download:
+        return None, seconds
     async with page.expect_download() as info:
         await page.get_by_role("button", name="Download table (CSV)").click()
-    download = await info.value
-    return Path(await download.path()).read_text(), seconds
+    saved = await info.value
+    return Path(await saved.path()).read_text(), seconds
+
+
+async def remove_uploads(page: Page, files: list[dict]) -> None:
+    """Take the files off the uploader again, as a person clearing it for the next photo, and wait for the page."""
+    for file in files:
+        await page.get_by_role("button", name=f"Remove {file['name']}").click()
+    await expect(page.get_by_text("Add one or more photos above")).to_be_visible()
+    await settled(page)
+
+
+async def settled(page: Page) -> None:
+    """Wait until the page's script run is over: files chosen while it redraws the uploader can be lost."""
+    await expect(page.locator('[data-testid="stStatusWidget"]')).to_be_hidden()
 
 
 async def start_stream(page: Page) -> None:

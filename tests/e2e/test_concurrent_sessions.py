@@ -8,13 +8,12 @@ import asyncio
 import csv
 import io
 import re
-from concurrent.futures import ThreadPoolExecutor
 
 from playwright.async_api import expect
 
 from tests.conftest import PHOTOS
 from tests.e2e.server import live_sessions
-from tests.e2e.sessions import analyse_photos, chromium, new_live_sessions, open_page, photo, start_stream
+from tests.e2e.sessions import analyse_photos, chromium, in_a_thread, new_live_sessions, open_page, photo, start_stream
 
 PHOTO_SETS = (
     ("grace_hopper.jpg", "group_meeting.jpg"),
@@ -23,11 +22,6 @@ PHOTO_SETS = (
     ("group_meeting.jpg", "laughing_baby.jpg", "grace_hopper.jpg"),
 )
 """Different photos per session (8 sessions use them in turn), so one session shown another's faces would show."""
-
-
-def _in_a_thread(coroutine):
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _files(number: int, user: str) -> list[dict]:
@@ -60,7 +54,7 @@ async def _photos_one_at_a_time_then_together(url: str, fake_camera, sessions: i
 
 def test_eight_sessions_uploading_at_once_get_the_same_faces_as_one_at_a_time(app, fake_camera):
     url, _ = app
-    alone, together, errors = _in_a_thread(_photos_one_at_a_time_then_together(url, fake_camera, 8))
+    alone, together, errors = in_a_thread(_photos_one_at_a_time_then_together(url, fake_camera, 8))
     assert errors == [0] * 8
     for number, table in enumerate(together):
         expected = _rows(alone[number % len(PHOTO_SETS)])
@@ -82,7 +76,7 @@ async def _streams_at_once(server, camera, streams: int):
 
 
 def test_three_live_streams_at_once_are_each_analysed_and_find_the_face_in_each_frame(server, small_camera):
-    sessions = _in_a_thread(_streams_at_once(server, small_camera, 3))
+    sessions = in_a_thread(_streams_at_once(server, small_camera, 3))
     assert len(sessions) == 3
     for lines in sessions.values():
         last = lines[-1]

@@ -4,15 +4,22 @@ server goes on serving everyone else (and the user who hit the problem, once it 
 
 from __future__ import annotations
 
-import asyncio
 import shutil
-from concurrent.futures import ThreadPoolExecutor
 
 from playwright.async_api import expect
 
 from tests.conftest import PHOTOS
 from tests.e2e.server import ROOT, live_sessions, serve
-from tests.e2e.sessions import START, analyse_photos, chromium, new_live_sessions, open_page, photo, start_stream
+from tests.e2e.sessions import (
+    START,
+    analyse_photos,
+    chromium,
+    in_a_thread,
+    new_live_sessions,
+    open_page,
+    photo,
+    start_stream,
+)
 
 RECORD_CONNECTIONS = """(() => {
   const Original = window.RTCPeerConnection;
@@ -26,11 +33,6 @@ RECORD_CONNECTIONS = """(() => {
   window.RTCPeerConnection.prototype = Original.prototype;
 })();"""
 """Keeps every RTCPeerConnection a frame makes, so a test can drop one as a failing network would."""
-
-
-def _in_a_thread(coroutine):
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 async def _no_error_on(page) -> None:
@@ -64,7 +66,7 @@ async def _drop_then_others_stream(server, camera, output):
 
 
 def test_a_dropped_video_connection_is_reported_and_the_stream_can_restart_while_others_stream(server, small_camera):
-    frames_before = _in_a_thread(_drop_then_others_stream(server, small_camera, server.log.parent))
+    frames_before = in_a_thread(_drop_then_others_stream(server, small_camera, server.log.parent))
     assert frames_before >= 5
 
 
@@ -83,7 +85,7 @@ async def _refused_camera(server, camera):
 
 
 def test_a_refused_camera_is_explained_on_the_page(server, fake_camera):
-    assert _in_a_thread(_refused_camera(server, fake_camera)) == set()
+    assert in_a_thread(_refused_camera(server, fake_camera)) == set()
 
 
 async def _reload_mid_stream(server, camera):
@@ -102,7 +104,7 @@ async def _reload_mid_stream(server, camera):
 
 
 def test_reloading_mid_stream_ends_the_old_stream_and_a_new_one_starts(server, small_camera):
-    before, after = _in_a_thread(_reload_mid_stream(server, small_camera))
+    before, after = in_a_thread(_reload_mid_stream(server, small_camera))
     # The stream of the page before the reload was not fed a frame once the new page's stream began.
     assert before[-1].at < after[0].at
     assert after[-1].analyzed >= 5
@@ -140,5 +142,5 @@ def test_a_damaged_then_missing_model_is_explained_and_putting_it_back_needs_no_
     model = tmp_path / "emotion.keras"
     model.write_bytes((ROOT / "models" / "emotion.keras").read_bytes()[:100_000])
     with serve(output / "server-broken-model.log", {"FER_MODEL": str(model)}) as server:
-        _in_a_thread(_model_faults(server.url, model, fake_camera))
+        in_a_thread(_model_faults(server.url, model, fake_camera))
         assert server.alive()
