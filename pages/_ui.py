@@ -64,6 +64,24 @@ def _use_navigation() -> None:
 _use_navigation()
 
 
+def _keep_keras_between_runs() -> None:
+    """Stop Streamlit from calling keras.backend.clear_session() at the end of every script run.
+
+    Streamlit 1.60 does that (script_runner._clean_problem_modules) for apps that build a model in each run. This
+    app builds its models once and shares them between all sessions and the Live callbacks, so the clearing only
+    hurts: it swaps Keras' per-thread state and empties TensorFlow's kernel cache under the feet of other sessions
+    still analysing, and its full garbage collection took most of the server's CPU (a Live page reruns every
+    second). Nothing here uses matplotlib, the other module Streamlit cleans.
+    """
+    from streamlit.runtime.scriptrunner import script_runner
+
+    if hasattr(script_runner, "_clean_problem_modules"):
+        script_runner._clean_problem_modules = lambda: None
+
+
+_keep_keras_between_runs()
+
+
 def model_path() -> Path:
     """The emotion model the app analyses with: $FER_MODEL, else models/emotion.keras (calibration.json beside it)."""
     return Path(os.environ.get("FER_MODEL", DEFAULT_MODEL))
