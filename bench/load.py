@@ -5,7 +5,8 @@
 Starts `streamlit run` on a free port and drives it with headless Chromium (Playwright, one context per session,
 so one Streamlit session each). A photo's latency is from choosing the file to seeing its result on the page;
 each session then removes the photo and uploads the next (the 5 fixture photos in turn). Throughput is photos
-finished per second of wall time. Live streams use Chromium's fake camera (the fixture portrait, 640x480 at
+finished per second of wall time; the server's CPU time per photo (or per streamed frame) does not depend on what
+else the machine runs, unlike the times. Live streams use Chromium's fake camera (the fixture portrait, 640x480 at
 15 fps unless --camera says otherwise); their rates come from the per-second lines each session writes to the
 server's console. The browser runs on the same machine as the server and takes its share of the CPU, as the load
 average printed with the figures shows. Figures go to bench/results/load.json.
@@ -64,12 +65,12 @@ async def _photos_in_turn(page, number: int, photos: int) -> list[float]:
     return latencies
 
 
-async def photo_load(browser, url: str, sessions: int, photos: int) -> dict:
+async def photo_load(browser, server, sessions: int, photos: int) -> dict:
     """`sessions` users at once, each analysing `photos` photos one after another."""
-    pages = await asyncio.gather(*(open_page(browser, f"{url}/photos") for _ in range(sessions)))
-    started = time.monotonic()
+    pages = await asyncio.gather(*(open_page(browser, f"{server.url}/photos") for _ in range(sessions)))
+    started, cpu = time.monotonic(), server.cpu_seconds()
     per_session = await asyncio.gather(*(_photos_in_turn(page, n, photos) for n, page in enumerate(pages)))
-    wall = time.monotonic() - started
+    wall, cpu = time.monotonic() - started, server.cpu_seconds() - cpu
     errors = sum([await page.locator('[data-testid="stException"]').count() for page in pages])
     for page in pages:
         await page.context.close()
@@ -82,6 +83,8 @@ async def photo_load(browser, url: str, sessions: int, photos: int) -> dict:
         "latency_p50_s": round(statistics.median(latencies), 3),
         "latency_p95_s": round(percentile(latencies, 0.95), 3),
         "latency_max_s": round(max(latencies), 3),
+        "server_cpu_s_per_photo": round(cpu / len(latencies), 3),
+        "server_cores_used": round(cpu / wall, 2),
         "errors_on_pages": errors,
     }
 
@@ -111,14 +114,15 @@ async def stream_load(browser, server, streams: int, seconds: float) -> dict:
     pages = await asyncio.gather(*(open_page(browser, f"{server.url}/live") for _ in range(streams)))
     await asyncio.gather(*(start_stream(page) for page in pages))
     await new_live_sessions(server.log, known, streams, frames=3)
-    since = datetime.now()
+    since, cpu = datetime.now(), server.cpu_seconds()
     await asyncio.sleep(seconds)
-    until = datetime.now()
+    until, cpu = datetime.now(), server.cpu_seconds() - cpu
     sessions = {n: lines for n, lines in live_sessions(server.log).items() if n not in known}
     errors = sum([await page.locator('[data-testid="stException"]').count() for page in pages])
     for page in pages:
         await page.context.close()
     per_stream = [_rates(lines, since, until) for lines in sessions.values()]
+    frames = sum(s["frames_per_second"] for s in per_stream) * seconds
     return {
         "streams": streams,
         "seconds": seconds,
@@ -126,6 +130,8 @@ async def stream_load(browser, server, streams: int, seconds: float) -> dict:
         "frames_per_second_total": round(sum(s["frames_per_second"] for s in per_stream), 2),
         "analysed_per_second_total": round(sum(s["analysed_per_second"] for s in per_stream), 2),
         "streams_still_analysed_at_end": sum(s["last_line"] is not None and s["last_line"] < 5 for s in per_stream),
+        "server_cpu_ms_per_frame": round(1000 * cpu / frames, 1) if frames else None,
+        "server_cores_used": round(cpu / seconds, 2),
         "errors_on_pages": errors,
     }
 
@@ -136,8 +142,8 @@ async def run(args, server, camera: Path) -> dict:
         warm = await open_page(browser, f"{server.url}/photos")
         await analyse_photos(warm, [photo(PHOTOS / NAMES[0], "warm-up.jpg")], download=False)
         await warm.context.close()
-        figures["photos_1_session"] = await photo_load(browser, server.url, 1, args.photos)
-        figures[f"photos_{args.sessions}_sessions"] = await photo_load(browser, server.url, args.sessions, args.photos)
+        figures["photos_1_session"] = await photo_load(browser, server, 1, args.photos)
+        figures[f"photos_{args.sessions}_sessions"] = await photo_load(browser, server, args.sessions, args.photos)
         figures["live_1_stream"] = await stream_load(browser, server, 1, args.stream_seconds)
         figures[f"live_{args.streams}_streams"] = await stream_load(browser, server, args.streams, args.stream_seconds)
     return figures
@@ -168,20 +174,22 @@ def main() -> None:
     }
     args.out.write_text(json.dumps(figures, indent=2))
 
-    print(f"{'photos':<22} {'photos/s':>9} {'p50 s':>7} {'p95 s':>7} {'max s':>7} {'errors':>7}")
+    print(f"{'photos':<24} {'photos/s':>8} {'p50 s':>6} {'p95 s':>6} {'max s':>6} {'CPU s/photo':>11} {'cores':>5}")
     for key in ("photos_1_session", f"photos_{args.sessions}_sessions"):
         f = figures[key]
         label = f"{f['sessions']} session(s), {f['photos']} photos"
         print(
-            f"{label:<22} {f['photos_per_second']:>9.2f} {f['latency_p50_s']:>7.2f} {f['latency_p95_s']:>7.2f}"
-            f" {f['latency_max_s']:>7.2f} {f['errors_on_pages']:>7}"
+            f"{label:<24} {f['photos_per_second']:>8.2f} {f['latency_p50_s']:>6.2f} {f['latency_p95_s']:>6.2f}"
+            f" {f['latency_max_s']:>6.2f} {f['server_cpu_s_per_photo']:>11.3f} {f['server_cores_used']:>5.2f}"
+            + (f"  errors on pages: {f['errors_on_pages']}" if f["errors_on_pages"] else "")
         )
     for key in ("live_1_stream", f"live_{args.streams}_streams"):
         f = figures[key]
         rates = ", ".join(f"{s['frames_per_second']:.1f}/{s['analysed_per_second']:.1f}" for s in f["per_stream"])
         print(
             f"{f['streams']} stream(s) for {f['seconds']:.0f} s: frames received/analysed per second per stream "
-            f"{rates}; still analysed at the end: {f['streams_still_analysed_at_end']} of {f['streams']}"
+            f"{rates}; still analysed at the end: {f['streams_still_analysed_at_end']} of {f['streams']}; "
+            f"server CPU {f['server_cpu_ms_per_frame']} ms per frame, {f['server_cores_used']} cores"
         )
     print(f"server resident memory at the end: {figures['server_rss_mb_at_end']:.0f} MB")
     machine = figures["machine"]

@@ -113,6 +113,11 @@ class Server:
         """Threads the server process runs now."""
         return self._status("Threads")
 
+    def cpu_seconds(self) -> float:
+        """CPU time the server process has used so far (user + system, all its threads)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def alive(self) -> bool:
         return self.process.poll() is None
 
