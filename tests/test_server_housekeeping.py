@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import tomllib
 from pathlib import Path
 
@@ -13,19 +14,28 @@ from tests.conftest import PHOTOS
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_a_script_run_leaves_keras_and_tensorflow_state_alone(monkeypatch):
-    cleared = []
-    monkeypatch.setattr(keras.backend, "clear_session", lambda *args, **kwargs: cleared.append(args))
+def _photo_analysed_by_the_page() -> AppTest:
     at = AppTest.from_file("streamlit_app.py", default_timeout=120)
     at.run()
     at.switch_page("pages/photos.py").run()
     at.file_uploader[0].set_value(("portrait.jpg", (PHOTOS / "grace_hopper.jpg").read_bytes(), "image/jpeg")).run()
     assert not at.exception
     assert "1 face found" in at.success[0].value
+    return at
+
+
+def test_a_script_run_leaves_keras_and_tensorflow_state_alone(monkeypatch):
+    cleared = []
+    monkeypatch.setattr(keras.backend, "clear_session", lambda *args, **kwargs: cleared.append(args))
+    _photo_analysed_by_the_page()
     assert cleared == [], "Streamlit cleared the Keras session the app's shared models live in"
 
 
-def test_the_server_skips_per_run_file_watching_and_full_garbage_collection():
+def test_after_the_models_load_a_full_garbage_collection_skips_the_libraries():
+    _photo_analysed_by_the_page()
+    assert gc.get_freeze_count() > 100_000, "Streamlit's collection after every run would walk all of TensorFlow"
+
+
+def test_the_server_does_not_watch_source_files():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["fileWatcherType"] == "none"
-    assert config["runner"]["postScriptGC"] is False
