@@ -33,7 +33,7 @@ class EmotionClassifier:
     def probabilities(self, faces: np.ndarray, flip_average: bool = False) -> np.ndarray:
         """(N, 48, 48) uint8 gray faces -> (N, 7) probabilities in EMOTIONS order.
 
-        With flip_average, each face is also classified mirrored (same call) and the two answers averaged.
+        With flip_average, each face is also classified mirrored (same call) and the two calibrated answers averaged.
         """
         faces = np.asarray(faces)
         if faces.ndim != 3 or faces.shape[1:] != (IMAGE_SIZE, IMAGE_SIZE):
@@ -43,10 +43,10 @@ class EmotionClassifier:
         batch = faces.astype(np.float32)[..., None]
         if flip_average:
             batch = np.concatenate([batch, batch[:, :, ::-1]])
-        probabilities = self._run(batch)
+        probabilities = self.calibration.apply(self._run(batch))
         if flip_average:
             probabilities = (probabilities[: len(faces)] + probabilities[len(faces) :]) / 2
-        return self.calibration.apply(probabilities)
+        return probabilities
 
     @property
     def calibration(self) -> Calibration:
