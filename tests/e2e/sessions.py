@@ -93,8 +93,14 @@ async def settled(page: Page) -> None:
 
 
 async def start_stream(page: Page) -> None:
-    """Press START on an open Live page (the stream then connects in the background)."""
-    await page.frame_locator(START).get_by_role("button", name="START").click()
+    """Press START on an open Live page once its script run is over, and wait for the STOP button (the stream then
+    connects in the background). After a reload, a clean-clone CI run once got no frames at all from a START
+    pressed as soon as the page showed; waiting for the page's run to end, and checking the press took, rules
+    that timing out."""
+    await expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_be_attached()
+    component = page.frame_locator(START)
+    await component.get_by_role("button", name="START").click()
+    await expect(component.get_by_role("button", name="STOP")).to_be_visible()
 
 
 async def new_live_sessions(log: Path, known: set[int], count: int, frames: int) -> dict[int, list[LiveLine]]:
