@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 from .artifacts import read_calibration_report, read_history
 from .labels import EMOTIONS
 
-TRAIN_COMMAND = "python -m fer_core train --data ../shared/data/fer2013 --out models"
+TRAIN_COMMAND = "python -m fer_core train --data ../shared/data/fer2013 --out"
+TRAIN_FLAGS = {"epochs": "--epochs", "batch_size": "--batch-size", "peak_learning_rate": "--peak-lr"}
+TRAIN_FLAGS |= {"warmup_epochs": "--warmup-epochs"}
+"""Recipe fields the train command sets; any other field that differs from the defaults needs a code change."""
 CALIBRATE_COMMAND = "python -m fer_core calibrate --data ../shared/data/fer2013"
 EVALUATE_COMMANDS = (
     "python -m fer_core evaluate ../shared/data/fer2013/val --crops --out models/metrics.json",
@@ -75,7 +79,7 @@ def write_model_card(model_dir: str | Path) -> Path:
         "- Reproduce:",
         "",
         "```bash",
-        TRAIN_COMMAND,
+        *_train_commands(recipe),
         CALIBRATE_COMMAND,
         *EVALUATE_COMMANDS,
         "python -m fer_core card --models models",
@@ -146,6 +150,26 @@ def _confusions(metrics: dict) -> list[tuple[str, str, int, float]]:
     return sorted(pairs, key=lambda p: p[3], reverse=True)
 
 
+def _train_commands(recipe: dict, out: str = "models") -> list[str]:
+    """The train commands that give weights with this recipe: flags where it differs from the defaults and, for
+    a warm restart, first the run it started from (its recipe was saved with it), into a folder of its own."""
+    from .train import Recipe
+
+    defaults = asdict(Recipe())
+    changed = {key: recipe[key] for key in defaults if key in recipe and recipe[key] != defaults[key]}
+    in_code = [f"{key}={value}" for key, value in changed.items() if key not in ("init_from", *TRAIN_FLAGS)]
+    lines = [f"# first set {', '.join(in_code)} in fer_core.train.Recipe"] if in_code else []
+    flags = [f"{flag} {changed[key]}" for key, flag in TRAIN_FLAGS.items() if key in changed]
+    if recipe.get("init_from"):
+        start = f"{out}-start"
+        if recipe.get("init_recipe"):
+            lines = _train_commands(recipe["init_recipe"], start) + lines
+        else:
+            lines.insert(0, f"# {start}/emotion.keras: the weights at {recipe['init_from']} (recipe not saved)")
+        flags.append(f"--init {start}/emotion.keras")
+    return [*lines, " ".join([TRAIN_COMMAND, out, *flags])]
+
+
 def _recipe_text(recipe: dict) -> str:
     return (
         f"{recipe['epochs']} epochs, batch {recipe['batch_size']}, SGD with Nesterov momentum 0.9, "
@@ -153,4 +177,5 @@ def _recipe_text(recipe: dict) -> str:
         f"epochs, weight decay {recipe['weight_decay']}, label smoothing {recipe['label_smoothing']}, class weights "
         f"(largest/own count)^{recipe['class_weight_power']}, augmentation by flips, rotations, shifts, zooms "
         f"and contrast changes, width {recipe['width']}, seed {recipe['seed']}"
+        + (", starting from the weights of an earlier run (first command below)" if recipe.get("init_from") else "")
     )

@@ -45,6 +45,16 @@ class Recipe:
     """A .keras model of the same width to start from (a warm restart: a second, shorter schedule)."""
 
 
+def _recipe_record(recipe: Recipe) -> dict:
+    """The recipe as saved beside the model; a warm restart also keeps the recipe saved with the model it started
+    from (`init_recipe`), so the model card can give every command that led to the weights."""
+    record = asdict(recipe)
+    if recipe.init_from:
+        start = Path(recipe.init_from).with_name(RECIPE_FILE)
+        record["init_recipe"] = json.loads(start.read_text()) if start.is_file() else None
+    return record
+
+
 def train(
     data: str | Path,
     out: str | Path,
@@ -63,7 +73,7 @@ def train(
     val_split = splits["val"]
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    (out / RECIPE_FILE).write_text(json.dumps(asdict(recipe), indent=2) + "\n")
+    (out / RECIPE_FILE).write_text(json.dumps(_recipe_record(recipe), indent=2) + "\n")
 
     keras.utils.set_random_seed(recipe.seed)
     model = build_model(width=recipe.width)

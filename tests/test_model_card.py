@@ -75,3 +75,19 @@ def test_card_says_so_when_the_model_is_not_calibrated(tmp_path, recognizer):
     (tmp_path / "recipe.json").write_text(json.dumps(asdict(Recipe())))
     (tmp_path / "emotion.keras").write_bytes(recognizer.classifier.model_path.read_bytes())
     assert "Not calibrated" in write_model_card(tmp_path).read_text()
+
+
+def test_card_gives_every_train_command_of_a_warm_restart_and_the_settings_no_flag_sets(tmp_path, recognizer):
+    (tmp_path / "metrics.json").write_text(json.dumps(evaluate(FER_TINY, recognizer, crops=True)))
+    restart = Recipe(epochs=15, peak_learning_rate=0.01, warmup_epochs=1, init_from="/elsewhere/emotion.keras")
+    first = Recipe(width=32)
+    (tmp_path / "recipe.json").write_text(json.dumps(asdict(restart) | {"init_recipe": asdict(first)}))
+    (tmp_path / "emotion.keras").write_bytes(recognizer.classifier.model_path.read_bytes())
+    card = write_model_card(tmp_path).read_text()
+    assert "starting from the weights of an earlier run" in card
+    train = "python -m fer_core train --data ../shared/data/fer2013 --out"
+    assert (
+        "# first set width=32 in fer_core.train.Recipe\n"
+        f"{train} models-start\n"
+        f"{train} models --epochs 15 --peak-lr 0.01 --warmup-epochs 1 --init models-start/emotion.keras\n"
+    ) in card

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import replace
 
@@ -67,3 +68,5 @@ def test_warm_restart_starts_from_the_given_weights(dataset, tmp_path):
     before, after = (keras.models.load_model(p, compile=False).get_weights() for p in (first, second))
     conv_kernels = [(a, b) for a, b in zip(before, after, strict=True) if a.ndim == 4]
     assert all(abs(a - b).max() < 1e-3 for a, b in conv_kernels)
+    saved = json.loads((tmp_path / "second" / "recipe.json").read_text())
+    assert saved["init_recipe"] == json.loads((tmp_path / "first" / "recipe.json").read_text())
