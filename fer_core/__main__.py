@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument("--peak-lr", type=float, help="highest learning rate of the schedule (default: the recipe's)")
     train.add_argument("--warmup-epochs", type=int, help="epochs rising to the peak learning rate")
     train.add_argument("--init", help="start from this .keras model's weights (a warm restart)")
+    train.add_argument("--average-epochs", type=int, help="average the weights of the last N epochs (default 0: off)")
+    train.add_argument("--floor-lr", type=float, help="learning rate the schedule ends at, held while averaging")
 
     evaluate = commands.add_parser("evaluate", help="score the model on labelled images")
     evaluate.add_argument("data", help="folder of <class>/ images, or a FER2013 CSV")
@@ -150,6 +152,8 @@ def _train(args: argparse.Namespace) -> int:
         "peak_learning_rate": args.peak_lr,
         "warmup_epochs": args.warmup_epochs,
         "init_from": args.init,
+        "average_epochs": args.average_epochs,
+        "floor_learning_rate": args.floor_lr,
     }
     changes = {k: v for k, v in options.items() if v is not None}
     path = train(args.data, args.out, replace(Recipe(), **changes))

@@ -13,6 +13,8 @@ from .errors import DatasetError
 from .labels import EMOTIONS
 
 MODEL_CARD_FILE = "MODEL_CARD.md"
+AVERAGE_FILE = "average.json"
+"""Written by training that averages weights: how many epochs, and the average's val accuracy against the best epoch."""
 SPLITS: tuple[str, ...] = ("train", "val")
 """Dataset splits the Dashboard describes."""
 

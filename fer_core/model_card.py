@@ -6,12 +6,13 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from .artifacts import read_calibration_report, read_history
+from .artifacts import AVERAGE_FILE, read_calibration_report, read_history
 from .labels import EMOTIONS
 
 TRAIN_COMMAND = "python -m fer_core train --data ../shared/data/fer2013 --out"
 TRAIN_FLAGS = {"epochs": "--epochs", "batch_size": "--batch-size", "peak_learning_rate": "--peak-lr"}
-TRAIN_FLAGS |= {"warmup_epochs": "--warmup-epochs"}
+TRAIN_FLAGS |= {"warmup_epochs": "--warmup-epochs", "average_epochs": "--average-epochs"}
+TRAIN_FLAGS |= {"floor_learning_rate": "--floor-lr"}
 """Recipe fields the train command sets; any other field that differs from the defaults needs a code change."""
 CALIBRATE_COMMAND = "python -m fer_core calibrate --data ../shared/data/fer2013"
 EVALUATE_COMMANDS = (
@@ -21,7 +22,8 @@ EVALUATE_COMMANDS = (
 
 
 def write_model_card(model_dir: str | Path) -> Path:
-    """Render MODEL_CARD.md from metrics.json (val), metrics_tta.json, calibration.json, history.csv and recipe.json."""
+    """Render MODEL_CARD.md from metrics.json (val), metrics_tta.json, calibration.json, history.csv, recipe.json
+    and, when training averaged weights, average.json."""
     model_dir = Path(model_dir)
     metrics = json.loads((model_dir / "metrics.json").read_text())
     tta_path = model_dir / "metrics_tta.json"
@@ -29,6 +31,8 @@ def write_model_card(model_dir: str | Path) -> Path:
     recipe = json.loads((model_dir / "recipe.json").read_text())
     history = read_history(model_dir / "history.csv")
     best = max(history, key=lambda row: row["val_accuracy"]) if history else None
+    average_path = model_dir / AVERAGE_FILE
+    average = json.loads(average_path.read_text()) if average_path.is_file() else None
     size_mb = (model_dir / "emotion.keras").stat().st_size / 1e6
 
     lines = [
@@ -51,7 +55,7 @@ def write_model_card(model_dir: str | Path) -> Path:
         lines.append(_score_row("with mirrored copy averaged (`--tta`)", tta))
     lines += [
         "",
-        "The epoch kept was chosen on val, so these val scores are slightly optimistic; the official "
+        "The weights kept were chosen on val, so these val scores are slightly optimistic; the official "
         "PrivateTest split was never used. 280 val images also appear in train (see the dataset README).",
         "",
         "| emotion | precision | recall | F1 | faces |",
@@ -70,7 +74,13 @@ def write_model_card(model_dir: str | Path) -> Path:
         "checkpoint chosen on PublicTest (val).",
         f"- Recipe: {_recipe_text(recipe)}.",
     ]
-    if best:
+    if average and average["kept"]:
+        lines.append(
+            f"- Ran {len(history)} epochs; kept the average of the weights of the last {average['epochs_averaged']} "
+            f"(val accuracy {average['val_accuracy']:.2%}; best single epoch "
+            f"{average['best_epoch_val_accuracy']:.2%})."
+        )
+    elif best:
         lines.append(
             f"- Ran {len(history)} epochs; kept epoch {int(best['epoch']) + 1} "
             f"(val accuracy {best['val_accuracy']:.2%})."
@@ -177,5 +187,11 @@ def _recipe_text(recipe: dict) -> str:
         f"epochs, weight decay {recipe['weight_decay']}, label smoothing {recipe['label_smoothing']}, class weights "
         f"(largest/own count)^{recipe['class_weight_power']}, augmentation by flips, rotations, shifts, zooms "
         f"and contrast changes, width {recipe['width']}, seed {recipe['seed']}"
+        + (
+            f", weights averaged over the last {recipe['average_epochs']} epochs at learning rate "
+            f"{recipe['floor_learning_rate']}"
+            if recipe.get("average_epochs")
+            else ""
+        )
         + (", starting from the weights of an earlier run (first command below)" if recipe.get("init_from") else "")
     )

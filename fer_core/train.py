@@ -15,7 +15,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from .artifacts import read_history
+from .artifacts import AVERAGE_FILE, read_history
 from .data import Split, load_fer2013
 from .errors import DatasetError
 from .labels import EMOTIONS
@@ -24,6 +24,7 @@ from .model import build_model
 MODEL_FILE = "emotion.keras"
 HISTORY_FILE = "history.csv"
 RECIPE_FILE = "recipe.json"
+_RUNNING_AVERAGE = "average.npz"
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,11 @@ class Recipe:
     """Share of each train class kept out of training, to fit the confidence calibration on unseen faces."""
     init_from: str | None = None
     """A .keras model of the same width to start from (a warm restart: a second, shorter schedule)."""
+    average_epochs: int = 0
+    """Average the weights of the last N epochs (stochastic weight averaging), the learning rate held at
+    `floor_learning_rate` through them; the average is kept if it beats the best single epoch on val."""
+    floor_learning_rate: float = 0.0
+    """Where the cosine schedule ends (and stays while weights are averaged)."""
 
 
 def _recipe_record(recipe: Recipe) -> dict:
@@ -80,14 +86,10 @@ def train(
     if recipe.init_from:
         model.load_weights(recipe.init_from)
     steps_per_epoch = int(np.ceil(len(train_split) / recipe.batch_size))
-    schedule = keras.optimizers.schedules.CosineDecay(
-        initial_learning_rate=recipe.peak_learning_rate / 100,
-        warmup_target=recipe.peak_learning_rate,
-        warmup_steps=recipe.warmup_epochs * steps_per_epoch,
-        decay_steps=(recipe.epochs - recipe.warmup_epochs) * steps_per_epoch,
-    )
     model.compile(
-        optimizer=keras.optimizers.SGD(schedule, momentum=0.9, nesterov=True, weight_decay=recipe.weight_decay),
+        optimizer=keras.optimizers.SGD(
+            learning_schedule(recipe, steps_per_epoch), momentum=0.9, nesterov=True, weight_decay=recipe.weight_decay
+        ),
         loss=keras.losses.CategoricalCrossentropy(label_smoothing=recipe.label_smoothing),
         metrics=["accuracy"],
     )
@@ -103,6 +105,8 @@ def train(
         ),
         keras.callbacks.CSVLogger(str(out / HISTORY_FILE), append=True),
     ]
+    if recipe.average_epochs:
+        built_in.append(WeightAverage(out / _RUNNING_AVERAGE, first_epoch=recipe.epochs - recipe.average_epochs))
     model.fit(
         _as_input(train_split.images),
         keras.utils.to_categorical(train_split.labels, len(EMOTIONS)),
@@ -113,8 +117,82 @@ def train(
         callbacks=[*built_in, *callbacks],
         verbose=1 if sys.stdout.isatty() else 2,
     )
+    if recipe.average_epochs:
+        _keep_average_if_better(model, out, train_split, val_split)
     _strip_optimizer(out / MODEL_FILE)
     return out / MODEL_FILE
+
+
+def learning_schedule(recipe: Recipe, steps_per_epoch: int) -> keras.optimizers.schedules.LearningRateSchedule:
+    """Warm up to the peak, cosine down to the floor, then hold the floor for the epochs whose weights are averaged."""
+    decay_epochs = max(recipe.epochs - recipe.warmup_epochs - recipe.average_epochs, 1)
+    return keras.optimizers.schedules.CosineDecay(
+        initial_learning_rate=recipe.peak_learning_rate / 100,
+        warmup_target=recipe.peak_learning_rate,
+        warmup_steps=recipe.warmup_epochs * steps_per_epoch,
+        decay_steps=decay_epochs * steps_per_epoch,
+        alpha=recipe.floor_learning_rate / recipe.peak_learning_rate,
+    )
+
+
+class WeightAverage(keras.callbacks.Callback):
+    """Running mean of the trainable weights from `first_epoch` on, kept on disk so a resumed run goes on with it."""
+
+    def __init__(self, path: Path, first_epoch: int) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.first_epoch = first_epoch
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        if epoch < self.first_epoch:
+            return
+        current = [np.asarray(v) for v in self.model.trainable_weights]
+        mean, count = self.read()
+        if count:
+            current = [m + (c - m) / (count + 1) for m, c in zip(mean, current, strict=True)]
+        partial = self.path.with_suffix(".partial")
+        with partial.open("wb") as file:
+            np.savez(file, *current, count=count + 1)
+        partial.replace(self.path)
+
+    def read(self) -> tuple[list[np.ndarray], int]:
+        """(mean weights, number of epochs in the mean); ([], 0) before the first averaged epoch."""
+        if not self.path.is_file():
+            return [], 0
+        with np.load(self.path) as saved:
+            count = int(saved["count"])
+            return [saved[f"arr_{i}"] for i in range(len(saved.files) - 1)], count
+
+
+def _keep_average_if_better(model: keras.Model, out: Path, train_split: Split, val_split: Split) -> None:
+    """Load the averaged weights, re-estimate batch-norm statistics for them, and keep them if val says so."""
+    mean, count = WeightAverage(out / _RUNNING_AVERAGE, 0).read()
+    for variable, value in zip(model.trainable_weights, mean, strict=True):
+        variable.assign(value)
+    _update_batch_norm(model, train_split.images)
+    probabilities = model.predict(_as_input(val_split.images), batch_size=256, verbose=0)
+    accuracy = float(np.mean(probabilities.argmax(axis=1) == val_split.labels))
+    best_epoch = _best_val_accuracy(out / HISTORY_FILE) or 0.0
+    kept = accuracy > best_epoch
+    if kept:
+        model.save(out / MODEL_FILE)
+    record = {"epochs_averaged": count, "val_accuracy": accuracy, "best_epoch_val_accuracy": best_epoch, "kept": kept}
+    (out / AVERAGE_FILE).write_text(json.dumps(record, indent=2) + "\n")
+    (out / _RUNNING_AVERAGE).unlink()
+    print(f"weights averaged over {count} epochs: val accuracy {accuracy:.4f} ({'kept' if kept else 'not kept'})")
+
+
+def _update_batch_norm(model: keras.Model, images: np.ndarray, batch_size: int = 128) -> None:
+    """Set every batch-norm layer's statistics to their plain average over one pass of `images` (as in training)."""
+    norms = [layer for layer in model._flatten_layers() if isinstance(layer, keras.layers.BatchNormalization)]
+    momenta = [layer.momentum for layer in norms]
+    order = np.random.default_rng(0).permutation(len(images))
+    for step, start in enumerate(range(0, len(images), batch_size)):
+        for layer in norms:
+            layer.momentum = step / (step + 1)
+        model(_as_input(images[order[start : start + batch_size]]), training=True)
+    for layer, momentum in zip(norms, momenta, strict=True):
+        layer.momentum = momentum
 
 
 def calibration_split(train_split: Split, recipe: Recipe) -> tuple[Split, Split]:

@@ -9,8 +9,17 @@ from dataclasses import replace
 import keras
 import pytest
 
-from fer_core.artifacts import read_history
-from fer_core.train import HISTORY_FILE, MODEL_FILE, RECIPE_FILE, Recipe, class_weights, train
+from fer_core.artifacts import AVERAGE_FILE, read_history
+from fer_core.train import (
+    HISTORY_FILE,
+    MODEL_FILE,
+    RECIPE_FILE,
+    Recipe,
+    WeightAverage,
+    class_weights,
+    learning_schedule,
+    train,
+)
 
 from .conftest import FER_TINY
 
@@ -70,3 +79,38 @@ def test_warm_restart_starts_from_the_given_weights(dataset, tmp_path):
     assert all(abs(a - b).max() < 1e-3 for a, b in conv_kernels)
     saved = json.loads((tmp_path / "second" / "recipe.json").read_text())
     assert saved["init_recipe"] == json.loads((tmp_path / "first" / "recipe.json").read_text())
+
+
+def test_learning_rate_holds_at_the_floor_while_weights_are_averaged():
+    recipe = replace(
+        TINY, epochs=10, warmup_epochs=1, average_epochs=4, peak_learning_rate=0.1, floor_learning_rate=0.01
+    )
+    schedule = learning_schedule(recipe, steps_per_epoch=5)
+    assert float(schedule(5)) == pytest.approx(0.1)
+    assert float(schedule(20)) > 0.01
+    assert [float(schedule(step)) for step in (30, 40, 49)] == pytest.approx([0.01] * 3)
+
+
+def test_weight_average_is_the_mean_of_the_last_epochs_and_survives_a_restart(tmp_path):
+    import numpy as np
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    path = tmp_path / "average.npz"
+    for epoch, value in enumerate([5.0, 1.0, 2.0, 6.0]):
+        model.layers[0].kernel.assign(np.full((2, 1), value))
+        averager = WeightAverage(path, first_epoch=1)  # a new one each epoch, as after a restart
+        averager.set_model(model)
+        averager.on_epoch_end(epoch)
+    mean, count = WeightAverage(path, first_epoch=1).read()
+    assert count == 3
+    assert np.allclose(mean[0], 3.0)
+
+
+def test_training_with_weight_averaging_reports_the_average_and_keeps_the_better(dataset, tmp_path):
+    out = tmp_path / "out"
+    model_path = train(dataset, out, replace(TINY, epochs=3, average_epochs=2, floor_learning_rate=0.001))
+    record = json.loads((out / AVERAGE_FILE).read_text())
+    assert record["epochs_averaged"] == 2
+    assert record["kept"] == (record["val_accuracy"] > record["best_epoch_val_accuracy"])
+    assert keras.models.load_model(model_path).output_shape == (None, 7)
+    assert not (out / "average.npz").exists()
