@@ -91,7 +91,7 @@ def main() -> None:
     results["classifier_ms"] = {
         "batch1_per_face": compiled_1,
         "batch8_per_face": round(compiled_8 / 8, 3),
-        "batch1_flip_average": median_ms(lambda: classifier.probabilities(faces1, flip_average=True), r),
+        "batch1_tta": median_ms(lambda: classifier.probabilities(faces1, tta=True), r),
         "naive_model_predict_batch1_per_face": predict_1,
         "naive_model_predict_batch8_per_face": round(predict_8 / 8, 3),
         "speedup_over_predict_batch1": round(predict_1 / compiled_1, 1),

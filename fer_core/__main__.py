@@ -79,7 +79,7 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
     from .classify import DEFAULT_MODEL
 
     parser.add_argument("--model", default=str(DEFAULT_MODEL), help="emotion model (.keras)")
-    parser.add_argument("--tta", action="store_true", help="also classify each face mirrored and average")
+    parser.add_argument("--tta", action="store_true", help="average 12 views of each face (mirrored, zoomed in)")
 
 
 def _analyze(args: argparse.Namespace) -> int:
@@ -87,7 +87,7 @@ def _analyze(args: argparse.Namespace) -> int:
     from .images import load_image
     from .recognizer import EmotionRecognizer
 
-    recognizer = EmotionRecognizer(args.model, detector_range=args.range, flip_average=args.tta)
+    recognizer = EmotionRecognizer(args.model, detector_range=args.range, tta=args.tta)
     single_file = args.annotate and len(args.images) == 1 and Path(args.annotate).suffix.lower() in IMAGE_SUFFIXES
     reports, failed = [], 0
     for path in args.images:
@@ -165,7 +165,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     from .evaluate import evaluate
     from .recognizer import EmotionRecognizer
 
-    recognizer = EmotionRecognizer(args.model, flip_average=args.tta)
+    recognizer = EmotionRecognizer(args.model, tta=args.tta)
     bar = _ProgressBar("evaluating")
     metrics = evaluate(args.data, recognizer, crops=args.crops, progress=bar)
     bar.close()
@@ -204,7 +204,7 @@ def _video(args: argparse.Namespace) -> int:
     from .recognizer import EmotionRecognizer
     from .video import analyze_video
 
-    recognizer = EmotionRecognizer(args.model, detector_range=args.range, flip_average=args.tta)
+    recognizer = EmotionRecognizer(args.model, detector_range=args.range, tta=args.tta)
     bar = _ProgressBar("analysing")
     try:
         analysis = analyze_video(

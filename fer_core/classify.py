@@ -6,6 +6,7 @@ import threading
 import zipfile
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from .calibrate import Calibration, load_calibration
@@ -13,6 +14,8 @@ from .errors import ModelNotFoundError
 from .labels import IMAGE_SIZE
 
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "emotion.keras"
+TTA_CROP = 44
+"""Side of the zoomed crops test-time augmentation adds (see tta_views)."""
 
 
 class EmotionClassifier:
@@ -30,23 +33,21 @@ class EmotionClassifier:
         self._forward = None
         self._calibration = None
 
-    def probabilities(self, faces: np.ndarray, flip_average: bool = False) -> np.ndarray:
+    def probabilities(self, faces: np.ndarray, tta: bool = False) -> np.ndarray:
         """(N, 48, 48) uint8 gray faces -> (N, 7) probabilities in EMOTIONS order.
 
-        With flip_average, each face is also classified mirrored (same call) and the two calibrated answers averaged.
+        With tta (test-time augmentation), each face's twelve `tta_views` are classified in the same call
+        and their calibrated answers averaged: slower, and about a point more accurate on val.
         """
         faces = np.asarray(faces)
         if faces.ndim != 3 or faces.shape[1:] != (IMAGE_SIZE, IMAGE_SIZE):
             raise ValueError(f"faces must be shaped (N, {IMAGE_SIZE}, {IMAGE_SIZE}), not {faces.shape}")
         if len(faces) == 0:
             return np.zeros((0, 7), np.float32)
-        batch = faces.astype(np.float32)[..., None]
-        if flip_average:
-            batch = np.concatenate([batch, batch[:, :, ::-1]])
+        views = tta_views(faces) if tta else faces[None]
+        batch = views.reshape(-1, IMAGE_SIZE, IMAGE_SIZE, 1).astype(np.float32)
         probabilities = self.calibration.apply(self._run(batch))
-        if flip_average:
-            probabilities = (probabilities[: len(faces)] + probabilities[len(faces) :]) / 2
-        return probabilities
+        return probabilities.reshape(len(views), len(faces), -1).mean(axis=0)
 
     @property
     def calibration(self) -> Calibration:
@@ -83,6 +84,19 @@ class EmotionClassifier:
             self._calibration = load_calibration(self.model_path) if self.calibrated else Calibration()
             self._forward = tf.function(lambda x: model(x, training=False), input_signature=[spec])
             self._model = model
+
+
+def tta_views(faces: np.ndarray) -> np.ndarray:
+    """(N, 48, 48) faces -> (12, N, 48, 48): each face, its centre and four corner 44x44 crops zoomed back to 48x48
+    (the shifts and zooms training augmented with), and the mirror image of all six."""
+    inner, size = TTA_CROP, IMAGE_SIZE
+    corners = [((size - inner) // 2,) * 2, (0, 0), (0, size - inner), (size - inner, 0), (size - inner,) * 2]
+    views = [faces]
+    for top, left in corners:
+        crops = faces[:, top : top + inner, left : left + inner]
+        views.append(np.stack([cv2.resize(crop, (size, size), interpolation=cv2.INTER_LINEAR) for crop in crops]))
+    views += [view[:, :, ::-1] for view in views]
+    return np.stack(views)
 
 
 def _check_model_file(path: Path) -> None:

@@ -108,7 +108,7 @@ def evaluate(
 
     def flush() -> None:
         if batch_faces:
-            probabilities.extend(recognizer.classifier.probabilities(np.stack(batch_faces), recognizer.flip_average))
+            probabilities.extend(recognizer.classifier.probabilities(np.stack(batch_faces), recognizer.tta))
             labels.extend(batch_labels)
             batch_faces.clear()
             batch_labels.clear()
@@ -144,7 +144,7 @@ def _evaluate_csv(path: Path, recognizer: EmotionRecognizer, progress: Progress 
     started = time.perf_counter()
     probabilities = []
     for start in range(0, len(images), 256):
-        probabilities.extend(recognizer.classifier.probabilities(images[start : start + 256], recognizer.flip_average))
+        probabilities.extend(recognizer.classifier.probabilities(images[start : start + 256], recognizer.tta))
         if progress:
             progress(min(start + 256, len(images)), len(images))
     elapsed = time.perf_counter() - started
@@ -167,7 +167,7 @@ def _report(labels, probabilities, no_face, unreadable, n_files, elapsed, crops,
             "calibration": {"temperature": used.temperature, "uncertain_margin": used.uncertain_margin},
             "uncertain": uncertainty_report(labels_array, probabilities_array, used.uncertain_margin),
             "mode": "crops" if crops else "photos",
-            "flip_average": recognizer.flip_average,
+            "tta": recognizer.tta,
             "model": recognizer.classifier.model_path.name,
             "n_files": n_files,
             "no_face": no_face,

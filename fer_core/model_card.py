@@ -52,7 +52,7 @@ def write_model_card(model_dir: str | Path) -> Path:
         _score_row("single pass", metrics),
     ]
     if tta:
-        lines.append(_score_row("with mirrored copy averaged (`--tta`)", tta))
+        lines.append(_score_row("12 views averaged (mirrored and zoomed crops, `--tta`)", tta))
     lines += [
         "",
         "The weights kept were chosen on val, so these val scores are slightly optimistic; the official "

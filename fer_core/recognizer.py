@@ -77,11 +77,11 @@ class EmotionRecognizer:
         model_path: str | Path = DEFAULT_MODEL,
         detector_range: DetectorRange = "auto",
         min_face_score: float = 0.5,
-        flip_average: bool = False,
+        tta: bool = False,
     ) -> None:
         self.detector = FaceDetector(detector_range, min_face_score)
         self.classifier = EmotionClassifier(model_path)
-        self.flip_average = flip_average
+        self.tta = tta
 
     def analyze(self, image: ImageSource) -> list[FaceResult]:
         """Faces in `image` (bytes, path, file object or RGB array), largest first.
@@ -96,7 +96,7 @@ class EmotionRecognizer:
         if not faces:
             return []
         crops = np.stack([align_face(rgb, face) for face in faces])
-        probabilities = self.classifier.probabilities(crops, self.flip_average)
+        probabilities = self.classifier.probabilities(crops, self.tta)
         margin = self.classifier.calibration.uncertain_margin
         return [
             FaceResult(

@@ -1,15 +1,16 @@
-"""The emotion classifier and the whole pipeline: probabilities, batching, flip averaging, lazy loading, errors."""
+"""The emotion classifier and the whole pipeline: probabilities, batching, test-time views, lazy loading, errors."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
+import cv2
 import numpy as np
 import pytest
 
 from fer_core import EMOTIONS, EmotionRecognizer, ModelNotFoundError
-from fer_core.classify import EmotionClassifier
+from fer_core.classify import EmotionClassifier, tta_views
 from fer_core.data import class_folders, read_crop
 
 from .conftest import FER_CLEAR, FER_TINY, PHOTOS
@@ -33,11 +34,20 @@ def test_a_batch_gives_the_same_answers_as_one_face_at_a_time(recognizer, faces)
     assert np.allclose(batched, single, atol=1e-5)
 
 
-def test_flip_average_is_the_mean_of_the_face_and_its_mirror(recognizer, faces):
-    plain = recognizer.classifier.probabilities(faces[:4])
-    mirrored = recognizer.classifier.probabilities(faces[:4, :, ::-1])
-    averaged = recognizer.classifier.probabilities(faces[:4], flip_average=True)
-    assert np.allclose(averaged, (plain + mirrored) / 2, atol=1e-5)
+def test_test_time_augmentation_is_the_mean_over_the_twelve_views(recognizer, faces):
+    views = tta_views(faces[:4])
+    one_by_one = np.mean([recognizer.classifier.probabilities(view) for view in views], axis=0)
+    assert np.allclose(recognizer.classifier.probabilities(faces[:4], tta=True), one_by_one, atol=1e-5)
+
+
+def test_test_time_views_are_the_face_its_zoomed_crops_and_their_mirrors(faces):
+    views = tta_views(faces[:3])
+    assert views.shape == (12, 3, 48, 48) and views.dtype == faces.dtype
+    assert np.array_equal(views[0], faces[:3])
+    assert np.array_equal(views[6], faces[:3, :, ::-1])
+    centre = cv2.resize(faces[0, 2:46, 2:46], (48, 48), interpolation=cv2.INTER_LINEAR)
+    assert np.array_equal(views[1, 0], centre)
+    assert np.array_equal(views[7, 0], centre[:, ::-1])
 
 
 def test_no_faces_give_an_empty_result(recognizer):

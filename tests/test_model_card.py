@@ -27,19 +27,19 @@ def test_card_shows_the_measured_scores_per_class_and_best_epoch(tmp_path, recog
     happy = metrics["per_class"]["happy"]
     assert f"| happy | {happy['precision']:.3f} | {happy['recall']:.3f} | {happy['f1']:.3f} | 3 |" in card
     assert "kept epoch 2 (val accuracy 61.00%)" in card
-    assert "with mirrored copy" not in card
+    assert "12 views averaged" not in card
     assert "Not for" in card and "hiring" in card
 
 
-def test_card_adds_the_flip_averaged_row_when_it_was_measured(tmp_path):
-    recognizer = EmotionRecognizer(flip_average=True)
+def test_card_adds_the_test_time_augmentation_row_when_it_was_measured(tmp_path):
+    recognizer = EmotionRecognizer(tta=True)
     metrics = evaluate(FER_TINY, recognizer, crops=True)
     for name in ("metrics.json", "metrics_tta.json"):
         (tmp_path / name).write_text(json.dumps(metrics))
     (tmp_path / "recipe.json").write_text(json.dumps(asdict(Recipe())))
     (tmp_path / "emotion.keras").write_bytes(recognizer.classifier.model_path.read_bytes())
     assert (
-        f"| with mirrored copy averaged (`--tta`) | {metrics['accuracy']:.2%} |"
+        f"| 12 views averaged (mirrored and zoomed crops, `--tta`) | {metrics['accuracy']:.2%} |"
         in write_model_card(tmp_path).read_text()
     )
 

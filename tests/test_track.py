@@ -79,9 +79,9 @@ class _CountingClassifier:
         self.classifier = classifier
         self.calls = 0
 
-    def probabilities(self, faces, flip_average=False):
+    def probabilities(self, faces, tta=False):
         self.calls += 1
-        return self.classifier.probabilities(faces, flip_average)
+        return self.classifier.probabilities(faces, tta)
 
     def __getattr__(self, name):
         return getattr(self.classifier, name)
