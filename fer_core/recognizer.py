@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,6 +83,12 @@ class EmotionRecognizer:
         self.detector = FaceDetector(detector_range, min_face_score)
         self.classifier = EmotionClassifier(model_path)
         self.tta = tta
+
+    def with_tta(self, tta: bool = True) -> EmotionRecognizer:
+        """This recognizer with test-time augmentation on (or off), sharing its detector and loaded model."""
+        twin = copy.copy(self)
+        twin.tta = tta
+        return twin
 
     def analyze(self, image: ImageSource) -> list[FaceResult]:
         """Faces in `image` (bytes, path, file object or RGB array), largest first.

@@ -131,13 +131,14 @@ def _freeze_what_is_loaded() -> None:
         gc.freeze()
 
 
-def ready_recognizer(detector_range: str, what: str) -> EmotionRecognizer:
-    """The shared recognizer with its model loaded; when the model cannot be loaded, the page says why and stops.
+def ready_recognizer(detector_range: str, what: str, tta: bool = False) -> EmotionRecognizer:
+    """The shared recognizer with its model loaded (with test-time augmentation if `tta`); when the model cannot
+    be loaded, the page says why and stops.
 
     A failed load is not cached: every later call tries again, so putting the model file back needs no restart.
     """
     try:
-        return warmed_up(recognizer(detector_range))
+        return warmed_up(recognizer(detector_range)).with_tta(tta)
     except FerError as exc:
         st.error(f"{what} is not available right now. {exc}", icon=":material/error:")
         st.stop()

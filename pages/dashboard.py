@@ -33,6 +33,16 @@ with model_tab:
         st.caption(f"Scored on {metrics.get('n_scored', 0):,} faces the model never saw during training.")
         show_report(metrics, key="model")
         try:
+            several_views = artifacts.read_metrics(folder / "metrics_tta.json")
+        except FerError:
+            several_views = None
+        if several_views:
+            st.caption(
+                f"These scores are for one look at each face, as on the Live page. The Photos page also looks at "
+                f"each face mirrored, shifted and zoomed (12 views) and averages the answers: "
+                f"{several_views['accuracy']:.1%} right on the same faces, against {metrics['accuracy']:.1%}."
+            )
+        try:
             calibrated = artifacts.read_calibration_report(folder)
         except FerError as exc:
             calibrated = None

@@ -53,7 +53,7 @@ for key in set(cache) - set(wanted):
     del cache[key]
 missing = [f for f in files if (f.file_id, detector_range) not in cache]
 if missing:
-    model = ready_recognizer(detector_range, "Photo analysis")
+    model = ready_recognizer(detector_range, "Photo analysis", tta=True)
     bar = st.progress(0.0, text="Starting…")
     for done, file in enumerate(missing):
         bar.progress(done / len(missing), text=f"Analysing {file.name} ({done + 1} of {len(missing)})")

@@ -62,6 +62,20 @@ def test_an_uploaded_photo_gets_a_faces_table_with_its_probabilities():
     )
 
 
+def test_the_photos_page_averages_twelve_views_of_each_face():
+    from fer_core import EMOTIONS, EmotionRecognizer
+    from pages._ui import DETECTOR_RANGES
+
+    photo = (PHOTOS / "grace_hopper.jpg").read_bytes()
+    table = _upload(_app("pages/photos.py"), "portrait.jpg", photo).dataframe[0].value
+    page_default = EmotionRecognizer(detector_range=next(iter(DETECTOR_RANGES)), min_face_score=0.3)
+    [single] = page_default.analyze(photo)
+    [averaged] = page_default.with_tta().analyze(photo)
+    shown = table.iloc[0][list(EMOTIONS)].tolist()
+    assert shown == pytest.approx([averaged.probabilities[e] for e in EMOTIONS], abs=1e-3)
+    assert shown != pytest.approx([single.probabilities[e] for e in EMOTIONS], abs=1e-3)
+
+
 def test_a_photo_without_a_face_says_so():
     at = _upload(_app("pages/photos.py"), "wall.png", _png(np.full((200, 300, 3), 180, np.uint8)), "image/png")
     assert "No face found" in _texts(at.warning)
@@ -99,6 +113,14 @@ def test_dashboard_draws_every_model_chart_from_the_metrics_file(model_dir):
     for title in ("Scores per emotion", "Confusion matrix", "Reliability", "Training curves"):
         assert title in titles
     assert at.metric[0].label == "Accuracy"
+    assert "12 views" not in _texts(at.caption)
+
+
+def test_dashboard_says_what_looking_at_twelve_views_adds(model_dir):
+    metrics = json.loads((model_dir / "metrics.json").read_text())
+    (model_dir / "metrics_tta.json").write_text(json.dumps(metrics | {"accuracy": 0.9}))
+    captions = _texts(_app("pages/dashboard.py").caption)
+    assert f"averages the answers: 90.0% right on the same faces, against {metrics['accuracy']:.1%}" in captions
 
 
 def test_dashboard_without_model_files_shows_friendly_empty_states(tmp_path, monkeypatch):

@@ -40,6 +40,15 @@ def test_test_time_augmentation_is_the_mean_over_the_twelve_views(recognizer, fa
     assert np.allclose(recognizer.classifier.probabilities(faces[:4], tta=True), one_by_one, atol=1e-5)
 
 
+def test_a_tta_twin_shares_the_loaded_model_and_classifies_the_twelve_views(recognizer):
+    twin = recognizer.with_tta()
+    assert twin.tta and not recognizer.tta
+    assert twin.classifier is recognizer.classifier and twin.detector is recognizer.detector
+    [face] = twin.analyze(PHOTOS / "laughing_baby.jpg")
+    expected = recognizer.classifier.probabilities(face.aligned[None], tta=True)[0]
+    assert np.allclose(list(face.probabilities.values()), expected, atol=1e-5)
+
+
 def test_test_time_views_are_the_face_its_zoomed_crops_and_their_mirrors(faces):
     views = tta_views(faces[:3])
     assert views.shape == (12, 3, 48, 48) and views.dtype == faces.dtype
