@@ -74,15 +74,16 @@ def write_model_card(model_dir: str | Path) -> Path:
         "checkpoint chosen on PublicTest (val).",
         f"- Recipe: {_recipe_text(recipe)}.",
     ]
+    last_run = " in the last run" if recipe.get("init_from") else ""
     if average and average["kept"]:
         lines.append(
-            f"- Ran {len(history)} epochs; kept the average of the weights of the last {average['epochs_averaged']} "
-            f"(val accuracy {average['val_accuracy']:.2%}; best single epoch "
+            f"- Ran {len(history)} epochs{last_run}; kept the average of the weights of the last "
+            f"{average['epochs_averaged']} (val accuracy {average['val_accuracy']:.2%}; best single epoch "
             f"{average['best_epoch_val_accuracy']:.2%})."
         )
     elif best:
         lines.append(
-            f"- Ran {len(history)} epochs; kept epoch {int(best['epoch']) + 1} "
+            f"- Ran {len(history)} epochs{last_run}; kept epoch {int(best['epoch']) + 1} "
             f"(val accuracy {best['val_accuracy']:.2%})."
         )
     lines += [
@@ -193,5 +194,9 @@ def _recipe_text(recipe: dict) -> str:
             if recipe.get("average_epochs")
             else ""
         )
-        + (", starting from the weights of an earlier run (first command below)" if recipe.get("init_from") else "")
+        + (
+            ", starting from the weights of an earlier run (the train commands before the last, below)"
+            if recipe.get("init_from")
+            else ""
+        )
     )

@@ -83,8 +83,10 @@ def test_card_gives_every_train_command_of_a_warm_restart_and_the_settings_no_fl
     restart = Recipe(epochs=15, peak_learning_rate=0.01, warmup_epochs=1, init_from="/elsewhere/emotion.keras")
     first = Recipe(width=32)
     (tmp_path / "recipe.json").write_text(json.dumps(asdict(restart) | {"init_recipe": asdict(first)}))
+    (tmp_path / "history.csv").write_text("epoch,accuracy,loss,val_accuracy,val_loss\n0,0.5,1.4,0.61,1.2\n")
     (tmp_path / "emotion.keras").write_bytes(recognizer.classifier.model_path.read_bytes())
     card = write_model_card(tmp_path).read_text()
+    assert "Ran 1 epochs in the last run; kept epoch 1" in card
     assert "starting from the weights of an earlier run" in card
     train = "python -m fer_core train --data ../shared/data/fer2013 --out"
     assert (
