@@ -33,7 +33,7 @@ def main() -> None:
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "contact_sheet.png"))
     args = parser.parse_args()
 
-    recognizer = EmotionRecognizer()
+    recognizer = EmotionRecognizer().with_tta()  # as the Photos page analyses
     crops = []
     for path in sorted(p for p in Path(args.photos).iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png")):
         faces = recognizer.analyze(path)
