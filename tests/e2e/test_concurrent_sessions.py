@@ -63,12 +63,12 @@ def test_eight_sessions_uploading_at_once_get_the_same_faces_as_one_at_a_time(ap
         assert all(row["file"].startswith(f"user{number}_") for row in csv.DictReader(io.StringIO(table)))
 
 
-async def _streams_at_once(server, camera, streams: int):
+async def _streams_at_once(server, camera, streams: int, frames: int):
     known = set(live_sessions(server.log))
     async with chromium(camera) as browser:
         pages = await asyncio.gather(*(open_page(browser, f"{server.url}/live") for _ in range(streams)))
         await asyncio.gather(*(start_stream(page) for page in pages))
-        sessions = await new_live_sessions(server.log, known, streams, frames=5)
+        sessions = await new_live_sessions(server.log, known, streams, frames=frames)
         for page in pages:
             await expect(page.locator('[data-testid="stMetric"]', has_text="Frames analysed")).to_be_visible()
             assert await page.locator('[data-testid="stException"]').count() == 0
@@ -76,9 +76,12 @@ async def _streams_at_once(server, camera, streams: int):
 
 
 def test_three_live_streams_at_once_are_each_analysed_and_find_the_face_in_each_frame(server, small_camera):
-    sessions = in_a_thread(_streams_at_once(server, small_camera, 3))
-    assert len(sessions) == 3
-    for lines in sessions.values():
-        last = lines[-1]
-        # One stream alone finds the camera's one face in every analysed frame; so must each of three at once.
-        assert last.analyzed >= 5 and last.faces_seen >= 0.9 * last.analyzed, lines
+    sessions = in_a_thread(_streams_at_once(server, small_camera, 3, frames=20))
+    streaming = {number: lines for number, lines in sessions.items() if lines[-1].analyzed >= 20}
+    assert len(streaming) == 3, sessions
+    for lines in streaming.values():
+        # Counted after the stream's first second (its start-up frames, as bench/load.py does): one stream alone
+        # finds the camera's one face in every analysed frame; so must each of three at once.
+        first, last = lines[1], lines[-1]
+        analysed = last.analyzed - first.analyzed
+        assert analysed >= 5 and last.faces_seen - first.faces_seen >= 0.9 * analysed, lines
