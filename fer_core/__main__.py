@@ -36,6 +36,10 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument("--init", help="start from this .keras model's weights (a warm restart)")
     train.add_argument("--average-epochs", type=int, help="average the weights of the last N epochs (default 0: off)")
     train.add_argument("--floor-lr", type=float, help="learning rate the schedule ends at, held while averaging")
+    train.add_argument(
+        "--teacher", action="append", help="a trained .keras model to learn from as well as the labels (repeatable)"
+    )
+    train.add_argument("--teacher-weight", type=float, help="share of each target from the teachers (default 0.7)")
 
     evaluate = commands.add_parser("evaluate", help="score the model on labelled images")
     evaluate.add_argument("data", help="folder of <class>/ images, or a FER2013 CSV")
@@ -154,6 +158,8 @@ def _train(args: argparse.Namespace) -> int:
         "init_from": args.init,
         "average_epochs": args.average_epochs,
         "floor_learning_rate": args.floor_lr,
+        "teachers": tuple(args.teacher) if args.teacher else None,
+        "teacher_weight": args.teacher_weight,
     }
     changes = {k: v for k, v in options.items() if v is not None}
     path = train(args.data, args.out, replace(Recipe(), **changes))

@@ -129,13 +129,13 @@ def calibrate_model(data: str | Path, model_path: str | Path) -> dict:
     from .data import load_fer2013
     from .errors import DatasetError
     from .evaluate import calibration
-    from .train import RECIPE_FILE, Recipe, calibration_split
+    from .train import RECIPE_FILE, calibration_split, read_recipe
 
     model_path = Path(model_path)
     recipe_path = model_path.parent / RECIPE_FILE
     if not recipe_path.is_file():
         raise DatasetError(f"{recipe_path} is missing: it says which train faces were kept out for calibration.")
-    recipe = Recipe(**json.loads(recipe_path.read_text()))
+    recipe = read_recipe(recipe_path)
     splits = load_fer2013(data)
     if "train" not in splits or "val" not in splits:
         raise DatasetError(f"{data} needs both a train and a val split to calibrate.")

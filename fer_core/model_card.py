@@ -12,7 +12,7 @@ from .labels import EMOTIONS
 TRAIN_COMMAND = "python -m fer_core train --data ../shared/data/fer2013 --out"
 TRAIN_FLAGS = {"epochs": "--epochs", "batch_size": "--batch-size", "peak_learning_rate": "--peak-lr"}
 TRAIN_FLAGS |= {"warmup_epochs": "--warmup-epochs", "average_epochs": "--average-epochs"}
-TRAIN_FLAGS |= {"floor_learning_rate": "--floor-lr"}
+TRAIN_FLAGS |= {"floor_learning_rate": "--floor-lr", "teacher_weight": "--teacher-weight"}
 """Recipe fields the train command sets; any other field that differs from the defaults needs a code change."""
 CALIBRATE_COMMAND = "python -m fer_core calibrate --data ../shared/data/fer2013"
 EVALUATE_COMMANDS = (
@@ -161,24 +161,40 @@ def _confusions(metrics: dict) -> list[tuple[str, str, int, float]]:
     return sorted(pairs, key=lambda p: p[3], reverse=True)
 
 
-def _train_commands(recipe: dict, out: str = "models") -> list[str]:
-    """The train commands that give weights with this recipe: flags where it differs from the defaults and, for
-    a warm restart, first the run it started from (its recipe was saved with it), into a folder of its own."""
+def _train_commands(recipe: dict, out: str = "models", done: dict[str, str] | None = None) -> list[str]:
+    """The train commands that give weights with this recipe: flags where it differs from the defaults and, before
+    it, the runs it builds on (the warm restart's start, the teachers; their recipes were saved with them), each
+    into a folder of its own and each run once."""
     from .train import Recipe
 
+    done = {} if done is None else done
     defaults = asdict(Recipe())
     changed = {key: recipe[key] for key in defaults if key in recipe and recipe[key] != defaults[key]}
-    in_code = [f"{key}={value}" for key, value in changed.items() if key not in ("init_from", *TRAIN_FLAGS)]
+    skipped = ("init_from", "teachers", *TRAIN_FLAGS)
+    in_code = [f"{key}={value}" for key, value in changed.items() if key not in skipped]
     lines = [f"# first set {', '.join(in_code)} in fer_core.train.Recipe"] if in_code else []
     flags = [f"{flag} {changed[key]}" for key, flag in TRAIN_FLAGS.items() if key in changed]
+    earlier = []
     if recipe.get("init_from"):
-        start = f"{out}-start"
-        if recipe.get("init_recipe"):
-            lines = _train_commands(recipe["init_recipe"], start) + lines
-        else:
-            lines.insert(0, f"# {start}/emotion.keras: the weights at {recipe['init_from']} (recipe not saved)")
+        start = _earlier_run(recipe["init_from"], recipe.get("init_recipe"), f"{out}-start", earlier, done)
         flags.append(f"--init {start}/emotion.keras")
-    return [*lines, " ".join([TRAIN_COMMAND, out, *flags])]
+    for number, teacher in enumerate(recipe.get("teachers") or (), start=1):
+        saved = (recipe.get("teacher_recipes") or [None] * number)[number - 1]
+        folder = _earlier_run(teacher, saved, f"{out}-teacher{number}", earlier, done)
+        flags.append(f"--teacher {folder}/emotion.keras")
+    return [*earlier, *lines, " ".join([TRAIN_COMMAND, out, *flags])]
+
+
+def _earlier_run(path: str, recipe: dict | None, folder: str, lines: list[str], done: dict[str, str]) -> str:
+    """Add the commands of a run this one builds on to `lines` (unless already there); returns its folder."""
+    if recipe is None:
+        lines.append(f"# {folder}/emotion.keras: the weights at {path} (recipe not saved)")
+        return folder
+    key = json.dumps(recipe, sort_keys=True)
+    if key not in done:
+        lines += _train_commands(recipe, folder, done)
+        done[key] = folder
+    return done[key]
 
 
 def _recipe_text(recipe: dict) -> str:
@@ -197,6 +213,12 @@ def _recipe_text(recipe: dict) -> str:
         + (
             ", starting from the weights of an earlier run (the train commands before the last, below)"
             if recipe.get("init_from")
+            else ""
+        )
+        + (
+            f", each target {recipe['teacher_weight']:.0%} the mean answer of {len(recipe['teachers'])} earlier "
+            "model(s) over their twelve test-time views and the rest the dataset's label (distillation)"
+            if recipe.get("teachers")
             else ""
         )
     )

@@ -16,6 +16,7 @@ import keras
 import numpy as np
 
 from .artifacts import AVERAGE_FILE, read_history
+from .classify import tta_views
 from .data import Split, load_fer2013
 from .errors import DatasetError
 from .labels import EMOTIONS
@@ -49,6 +50,11 @@ class Recipe:
     `floor_learning_rate` through them; the average is kept if it beats the best single epoch on val."""
     floor_learning_rate: float = 0.0
     """Where the cosine schedule ends (and stays while weights are averaged)."""
+    teachers: tuple[str, ...] = ()
+    """Trained .keras models whose averaged answers (each over its twelve test-time views) are blended into every
+    training label: knowledge distillation, so one plain look learns what the ensemble sees."""
+    teacher_weight: float = 0.7
+    """Share of each training target that comes from the teachers (the rest is the dataset's label)."""
 
 
 def _recipe_record(recipe: Recipe) -> dict:
@@ -56,9 +62,24 @@ def _recipe_record(recipe: Recipe) -> dict:
     from (`init_recipe`), so the model card can give every command that led to the weights."""
     record = asdict(recipe)
     if recipe.init_from:
-        start = Path(recipe.init_from).with_name(RECIPE_FILE)
-        record["init_recipe"] = json.loads(start.read_text()) if start.is_file() else None
+        record["init_recipe"] = _saved_recipe(recipe.init_from)
+    if recipe.teachers:
+        record["teacher_recipes"] = [_saved_recipe(teacher) for teacher in recipe.teachers]
     return record
+
+
+def _saved_recipe(model_path: str) -> dict | None:
+    """The recipe saved beside a trained model, or None when there is none."""
+    path = Path(model_path).with_name(RECIPE_FILE)
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
+def read_recipe(path: str | Path) -> Recipe:
+    """The Recipe saved in a recipe.json (what was recorded about the models it started from is left aside)."""
+    saved = json.loads(Path(path).read_text())
+    fields = {key: value for key, value in saved.items() if key in Recipe.__dataclass_fields__}
+    fields["teachers"] = tuple(fields.get("teachers", ()))
+    return Recipe(**fields)
 
 
 def train(
@@ -107,9 +128,13 @@ def train(
     ]
     if recipe.average_epochs:
         built_in.append(WeightAverage(out / _RUNNING_AVERAGE, first_epoch=recipe.epochs - recipe.average_epochs))
+    targets = keras.utils.to_categorical(train_split.labels, len(EMOTIONS))
+    if recipe.teachers:
+        taught = teacher_probabilities(recipe.teachers, train_split.images)
+        targets = (1 - recipe.teacher_weight) * targets + recipe.teacher_weight * taught
     model.fit(
         _as_input(train_split.images),
-        keras.utils.to_categorical(train_split.labels, len(EMOTIONS)),
+        targets,
         validation_data=(_as_input(val_split.images), keras.utils.to_categorical(val_split.labels, len(EMOTIONS))),
         batch_size=recipe.batch_size,
         epochs=recipe.epochs,
@@ -121,6 +146,23 @@ def train(
         _keep_average_if_better(model, out, train_split, val_split)
     _strip_optimizer(out / MODEL_FILE)
     return out / MODEL_FILE
+
+
+def teacher_probabilities(teachers: Sequence[str], images: np.ndarray, chunk: int = 2048) -> np.ndarray:
+    """(N, 7): the mean answer of the `teachers` on (N, 48, 48) faces, each averaged over the twelve tta_views.
+
+    Backend-neutral (plain `predict`), so a GPU run with torch or jax computes it too; a resumed run repeats it.
+    """
+    total = np.zeros((len(images), len(EMOTIONS)), np.float32)
+    for teacher in teachers:
+        model = keras.models.load_model(teacher, compile=False)
+        for start in range(0, len(images), chunk):
+            views = tta_views(images[start : start + chunk])
+            answers = model.predict(
+                views.reshape(-1, *views.shape[2:], 1).astype(np.float32), batch_size=1024, verbose=0
+            )
+            total[start : start + chunk] += answers.reshape(len(views), -1, len(EMOTIONS)).mean(axis=0)
+    return total / len(teachers)
 
 
 def learning_schedule(recipe: Recipe, steps_per_epoch: int) -> keras.optimizers.schedules.LearningRateSchedule:

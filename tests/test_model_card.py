@@ -111,3 +111,24 @@ def test_card_says_when_the_kept_weights_are_an_average_of_epochs(tmp_path, reco
     record["kept"] = False
     (tmp_path / AVERAGE_FILE).write_text(json.dumps(record))
     assert "kept epoch 1 (val accuracy 61.00%)" in write_model_card(tmp_path).read_text()
+
+
+def test_card_gives_the_teachers_train_commands_once_each_before_the_distilled_run(tmp_path, recognizer):
+    (tmp_path / "metrics.json").write_text(json.dumps(evaluate(FER_TINY, recognizer, crops=True)))
+    first = asdict(Recipe())
+    restart = asdict(Recipe(epochs=15, init_from="/w/first/emotion.keras")) | {"init_recipe": first}
+    teachers = ("/w/first/emotion.keras", "/w/restart/emotion.keras")
+    student = Recipe(epochs=20, init_from=teachers[1], teachers=teachers)
+    saved = asdict(student) | {"init_recipe": restart, "teacher_recipes": [first, restart]}
+    (tmp_path / "recipe.json").write_text(json.dumps(saved))
+    (tmp_path / "history.csv").write_text("epoch,accuracy,loss,val_accuracy,val_loss\n0,0.5,1.4,0.61,1.2\n")
+    (tmp_path / "emotion.keras").write_bytes(recognizer.classifier.model_path.read_bytes())
+    card = write_model_card(tmp_path).read_text()
+    train = "python -m fer_core train --data ../shared/data/fer2013 --out"
+    assert (
+        f"{train} models-start-start\n"
+        f"{train} models-start --epochs 15 --init models-start-start/emotion.keras\n"
+        f"{train} models --epochs 20 --init models-start/emotion.keras --teacher models-start-start/emotion.keras "
+        "--teacher models-start/emotion.keras\n"
+    ) in card
+    assert "each target 70% the mean answer of 2 earlier model(s)" in card

@@ -18,6 +18,8 @@ from fer_core.train import (
     WeightAverage,
     class_weights,
     learning_schedule,
+    read_recipe,
+    teacher_probabilities,
     train,
 )
 
@@ -114,3 +116,28 @@ def test_training_with_weight_averaging_reports_the_average_and_keeps_the_better
     assert record["kept"] == (record["val_accuracy"] > record["best_epoch_val_accuracy"])
     assert keras.models.load_model(model_path).output_shape == (None, 7)
     assert not (out / "average.npz").exists()
+
+
+def test_distillation_targets_are_the_teachers_mean_answer_over_their_twelve_views(dataset, tmp_path):
+    import numpy as np
+
+    from fer_core.classify import tta_views
+    from fer_core.data import load_fer2013
+
+    teacher = train(dataset, tmp_path / "teacher", TINY)
+    faces = load_fer2013(dataset)["val"].images[:5]
+    model = keras.models.load_model(teacher, compile=False)
+    views = tta_views(faces).astype(np.float32)[..., None]
+    expected = np.mean([model.predict(view, verbose=0) for view in views], axis=0)
+    assert np.allclose(teacher_probabilities([str(teacher)], faces, chunk=2), expected, atol=1e-5)
+    assert np.allclose(teacher_probabilities([str(teacher)] * 2, faces), expected, atol=1e-5)
+
+
+def test_distilled_training_records_its_teachers_and_their_recipes(dataset, tmp_path):
+    teacher = train(dataset, tmp_path / "teacher", TINY)
+    student = replace(TINY, epochs=1, teachers=(str(teacher),), teacher_weight=0.5)
+    train(dataset, tmp_path / "student", student)
+    saved = json.loads((tmp_path / "student" / RECIPE_FILE).read_text())
+    assert saved["teachers"] == [str(teacher)] and saved["teacher_weight"] == 0.5
+    assert saved["teacher_recipes"] == [json.loads((tmp_path / "teacher" / RECIPE_FILE).read_text())]
+    assert read_recipe(tmp_path / "student" / RECIPE_FILE) == student
