@@ -26,6 +26,7 @@ MODEL_FILE = "emotion.keras"
 HISTORY_FILE = "history.csv"
 RECIPE_FILE = "recipe.json"
 _RUNNING_AVERAGE = "average.npz"
+_TEACHER_ANSWERS = "teacher_answers.npz"
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ def train(
         built_in.append(WeightAverage(out / _RUNNING_AVERAGE, first_epoch=recipe.epochs - recipe.average_epochs))
     targets = keras.utils.to_categorical(train_split.labels, len(EMOTIONS))
     if recipe.teachers:
-        taught = teacher_probabilities(recipe.teachers, train_split.images)
+        taught = _teacher_answers(recipe.teachers, train_split.images, out / _TEACHER_ANSWERS)
         targets = (1 - recipe.teacher_weight) * targets + recipe.teacher_weight * taught
     model.fit(
         _as_input(train_split.images),
@@ -144,6 +145,7 @@ def train(
     )
     if recipe.average_epochs:
         _keep_average_if_better(model, out, train_split, val_split)
+    (out / _TEACHER_ANSWERS).unlink(missing_ok=True)
     _strip_optimizer(out / MODEL_FILE)
     return out / MODEL_FILE
 
@@ -151,7 +153,7 @@ def train(
 def teacher_probabilities(teachers: Sequence[str], images: np.ndarray, chunk: int = 2048) -> np.ndarray:
     """(N, 7): the mean answer of the `teachers` on (N, 48, 48) faces, each averaged over the twelve tta_views.
 
-    Backend-neutral (plain `predict`), so a GPU run with torch or jax computes it too; a resumed run repeats it.
+    Backend-neutral (plain `predict`), so a GPU run with torch or jax computes it too.
     """
     total = np.zeros((len(images), len(EMOTIONS)), np.float32)
     for teacher in teachers:
@@ -163,6 +165,18 @@ def teacher_probabilities(teachers: Sequence[str], images: np.ndarray, chunk: in
             )
             total[start : start + chunk] += answers.reshape(len(views), -1, len(EMOTIONS)).mean(axis=0)
     return total / len(teachers)
+
+
+def _teacher_answers(teachers: Sequence[str], images: np.ndarray, path: Path) -> np.ndarray:
+    """teacher_probabilities, saved at `path` until training ends: a resumed run reads them instead of spending
+    another half hour of a 2-core CPU on them."""
+    if path.is_file():
+        with np.load(path) as saved:
+            if saved["teachers"].tolist() == list(teachers) and saved["answers"].shape[0] == len(images):
+                return saved["answers"]
+    answers = teacher_probabilities(teachers, images)
+    np.savez(path, answers=answers, teachers=np.array(teachers))
+    return answers
 
 
 def learning_schedule(recipe: Recipe, steps_per_epoch: int) -> keras.optimizers.schedules.LearningRateSchedule:

@@ -141,3 +141,21 @@ def test_distilled_training_records_its_teachers_and_their_recipes(dataset, tmp_
     assert saved["teachers"] == [str(teacher)] and saved["teacher_weight"] == 0.5
     assert saved["teacher_recipes"] == [json.loads((tmp_path / "teacher" / RECIPE_FILE).read_text())]
     assert read_recipe(tmp_path / "student" / RECIPE_FILE) == student
+
+
+def test_interrupted_distillation_resumes_without_asking_the_teachers_again(dataset, tmp_path, monkeypatch):
+    import fer_core.train
+
+    teacher = str(train(dataset, tmp_path / "teacher", TINY))
+    student, out = replace(TINY, teachers=(teacher,)), tmp_path / "student"
+    with pytest.raises(KeyboardInterrupt):
+        train(dataset, out, student, callbacks=[_Interrupt()])
+    assert (out / "teacher_answers.npz").is_file()
+
+    def ask_again(*args, **kwargs):
+        raise AssertionError("the teachers' saved answers should have been read")
+
+    monkeypatch.setattr(fer_core.train, "teacher_probabilities", ask_again)
+    train(dataset, out, student)
+    assert [row["epoch"] for row in read_history(out / HISTORY_FILE)] == [0, 1, 2]
+    assert not (out / "teacher_answers.npz").exists()
