@@ -134,10 +134,8 @@ def train(
         taught = _teacher_answers(recipe.teachers, train_split.images, out / _TEACHER_ANSWERS)
         targets = (1 - recipe.teacher_weight) * targets + recipe.teacher_weight * taught
     model.fit(
-        _as_input(train_split.images),
-        targets,
+        ShuffledBatches(train_split.images, targets, recipe.batch_size, recipe.seed),
         validation_data=(_as_input(val_split.images), keras.utils.to_categorical(val_split.labels, len(EMOTIONS))),
-        batch_size=recipe.batch_size,
         epochs=recipe.epochs,
         class_weight=class_weights(train_split.labels, recipe.class_weight_power),
         callbacks=[*built_in, *callbacks],
@@ -148,6 +146,32 @@ def train(
     (out / _TEACHER_ANSWERS).unlink(missing_ok=True)
     _strip_optimizer(out / MODEL_FILE)
     return out / MODEL_FILE
+
+
+class ShuffledBatches(keras.utils.PyDataset):
+    """The training faces in batches, in a new random order every epoch.
+
+    Keras' own shuffling of in-memory arrays repeats the same order every epoch once a global seed is set (as
+    training does, for reproducible weights), so every epoch would see the very same batches.
+    """
+
+    def __init__(self, images: np.ndarray, targets: np.ndarray, batch_size: int, seed: int) -> None:
+        super().__init__()
+        self.images = images
+        self.targets = targets
+        self.batch_size = batch_size
+        self._random = np.random.default_rng(seed)
+        self.order = self._random.permutation(len(images))
+
+    def __len__(self) -> int:
+        return -(-len(self.images) // self.batch_size)
+
+    def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        chosen = self.order[index * self.batch_size : (index + 1) * self.batch_size]
+        return _as_input(self.images[chosen]), self.targets[chosen]
+
+    def on_epoch_end(self) -> None:
+        self.order = self._random.permutation(len(self.images))
 
 
 def teacher_probabilities(teachers: Sequence[str], images: np.ndarray, chunk: int = 2048) -> np.ndarray:

@@ -15,6 +15,7 @@ from fer_core.train import (
     MODEL_FILE,
     RECIPE_FILE,
     Recipe,
+    ShuffledBatches,
     WeightAverage,
     class_weights,
     learning_schedule,
@@ -159,3 +160,21 @@ def test_interrupted_distillation_resumes_without_asking_the_teachers_again(data
     train(dataset, out, student)
     assert [row["epoch"] for row in read_history(out / HISTORY_FILE)] == [0, 1, 2]
     assert not (out / "teacher_answers.npz").exists()
+
+
+def test_each_epoch_sees_every_face_once_in_a_new_order():
+    import numpy as np
+
+    keras.utils.set_random_seed(1)  # as training does: Keras' own shuffle then repeats one order every epoch
+    images = np.arange(40, dtype=np.uint8).repeat(48 * 48).reshape(40, 48, 48)
+    batches = ShuffledBatches(images, np.eye(7)[np.arange(40) % 7], batch_size=16, seed=1)
+    model = keras.Sequential([keras.Input((48, 48, 1)), keras.layers.Flatten(), keras.layers.Dense(7)])
+    model.compile(optimizer="sgd", loss="categorical_crossentropy")
+    orders = []
+    record = keras.callbacks.LambdaCallback(on_epoch_begin=lambda epoch, logs: orders.append(batches.order.copy()))
+    model.fit(batches, epochs=3, verbose=0, callbacks=[record])
+    assert len(batches) == 3
+    seen = np.concatenate([batches[i][0][:, 0, 0, 0] for i in range(len(batches))])
+    assert sorted(seen.astype(int)) == list(range(40))
+    assert all(sorted(order) == list(range(40)) for order in orders)
+    assert len({tuple(order) for order in orders}) == 3
