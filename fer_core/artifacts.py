@@ -15,6 +15,8 @@ from .labels import EMOTIONS
 MODEL_CARD_FILE = "MODEL_CARD.md"
 AVERAGE_FILE = "average.json"
 """Written by training that averages weights: how many epochs, and the average's val accuracy against the best epoch."""
+RECIPE_FILE = "recipe.json"
+"""Written by training: every setting that decided the weights, and the recipes of the models it started from."""
 SPLITS: tuple[str, ...] = ("train", "val")
 """Dataset splits the Dashboard describes."""
 
@@ -50,6 +52,16 @@ def read_model_card(model_dir: str | Path) -> str | None:
     """MODEL_CARD.md's Markdown, or None when it has not been written."""
     path = Path(model_dir) / MODEL_CARD_FILE
     return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def continues_earlier_training(model_dir: str | Path) -> bool:
+    """Whether the model's last training run started from an earlier model's weights (recipe.json's init_from),
+    so its training curves show only that last stage and start high."""
+    path = Path(model_dir) / RECIPE_FILE
+    try:
+        return bool(json.loads(path.read_text()).get("init_from"))
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def read_history(path: str | Path) -> list[dict[str, float]]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from .artifacts import AVERAGE_FILE, read_history
+from .artifacts import AVERAGE_FILE, RECIPE_FILE, read_history
 from .classify import tta_views
 from .data import Split, load_fer2013
 from .errors import DatasetError
@@ -24,7 +24,6 @@ from .model import build_model
 
 MODEL_FILE = "emotion.keras"
 HISTORY_FILE = "history.csv"
-RECIPE_FILE = "recipe.json"
 _RUNNING_AVERAGE = "average.npz"
 _TEACHER_ANSWERS = "teacher_answers.npz"
 

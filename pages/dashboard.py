@@ -64,6 +64,11 @@ with model_tab:
     history = artifacts.read_history(folder / "history.csv")
     if history:
         st.caption("Accuracy should rise and loss fall; a gap between the lines means the model memorises.")
+        if artifacts.continues_earlier_training(folder):
+            st.caption(
+                "This model was trained in stages, each starting from the one before; the chart shows the last "
+                "stage, which is why it starts high. The model card lists every stage."
+            )
         st.plotly_chart(charts.training_curves(history), key="history")
     else:
         st.info("No training history yet: it appears here once the model has been trained.", icon=":material/timeline:")

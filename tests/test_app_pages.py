@@ -116,6 +116,12 @@ def test_dashboard_draws_every_model_chart_from_the_metrics_file(model_dir):
     assert "12 views" not in _texts(at.caption)
 
 
+def test_dashboard_says_when_the_training_curves_show_only_the_last_stage(model_dir):
+    assert "trained in stages" not in _texts(_app("pages/dashboard.py").caption)
+    (model_dir / "recipe.json").write_text(json.dumps({"epochs": 30, "init_from": "/runs/first/emotion.keras"}))
+    assert "trained in stages" in _texts(_app("pages/dashboard.py").caption)
+
+
 def test_dashboard_says_what_looking_at_twelve_views_adds(model_dir):
     metrics = json.loads((model_dir / "metrics.json").read_text())
     (model_dir / "metrics_tta.json").write_text(json.dumps(metrics | {"accuracy": 0.9}))
