@@ -40,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         "--teacher", action="append", help="a trained .keras model to learn from as well as the labels (repeatable)"
     )
     train.add_argument("--teacher-weight", type=float, help="share of each target from the teachers (default 0.7)")
+    train.add_argument("--erase", type=float, help="share of faces with a random patch erased (default 0: off)")
 
     evaluate = commands.add_parser("evaluate", help="score the model on labelled images")
     evaluate.add_argument("data", help="folder of <class>/ images, or a FER2013 CSV")
@@ -160,6 +161,7 @@ def _train(args: argparse.Namespace) -> int:
         "floor_learning_rate": args.floor_lr,
         "teachers": tuple(args.teacher) if args.teacher else None,
         "teacher_weight": args.teacher_weight,
+        "erase_probability": args.erase,
     }
     changes = {k: v for k, v in options.items() if v is not None}
     path = train(args.data, args.out, replace(Recipe(), **changes))

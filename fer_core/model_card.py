@@ -13,6 +13,7 @@ TRAIN_COMMAND = "python -m fer_core train --data ../shared/data/fer2013 --out"
 TRAIN_FLAGS = {"epochs": "--epochs", "batch_size": "--batch-size", "peak_learning_rate": "--peak-lr"}
 TRAIN_FLAGS |= {"warmup_epochs": "--warmup-epochs", "average_epochs": "--average-epochs"}
 TRAIN_FLAGS |= {"floor_learning_rate": "--floor-lr", "teacher_weight": "--teacher-weight"}
+TRAIN_FLAGS |= {"erase_probability": "--erase"}
 """Recipe fields the train command sets; any other field that differs from the defaults needs a code change."""
 CALIBRATE_COMMAND = "python -m fer_core calibrate --data ../shared/data/fer2013"
 EVALUATE_COMMANDS = (

@@ -55,6 +55,8 @@ class Recipe:
     training label: knowledge distillation, so one plain look learns what the ensemble sees."""
     teacher_weight: float = 0.7
     """Share of each training target that comes from the teachers (the rest is the dataset's label)."""
+    erase_probability: float = 0.0
+    """Share of training faces that get a random patch replaced by noise (random erasing; see model.build_model)."""
 
 
 def _recipe_record(recipe: Recipe) -> dict:
@@ -103,7 +105,7 @@ def train(
     (out / RECIPE_FILE).write_text(json.dumps(_recipe_record(recipe), indent=2) + "\n")
 
     keras.utils.set_random_seed(recipe.seed)
-    model = build_model(width=recipe.width)
+    model = build_model(width=recipe.width, erase_probability=recipe.erase_probability)
     if recipe.init_from:
         model.load_weights(recipe.init_from)
     steps_per_epoch = int(np.ceil(len(train_split) / recipe.batch_size))

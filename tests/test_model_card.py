@@ -98,7 +98,7 @@ def test_card_gives_every_train_command_of_a_warm_restart_and_the_settings_no_fl
 
 def test_card_says_when_the_kept_weights_are_an_average_of_epochs(tmp_path, recognizer):
     (tmp_path / "metrics.json").write_text(json.dumps(evaluate(FER_TINY, recognizer, crops=True)))
-    averaged = Recipe(epochs=30, average_epochs=27, floor_learning_rate=0.005)
+    averaged = Recipe(epochs=30, average_epochs=27, floor_learning_rate=0.005, erase_probability=0.5)
     (tmp_path / "recipe.json").write_text(json.dumps(asdict(averaged)))
     (tmp_path / "history.csv").write_text("epoch,accuracy,loss,val_accuracy,val_loss\n0,0.5,1.4,0.61,1.2\n")
     record = {"epochs_averaged": 27, "val_accuracy": 0.675, "best_epoch_val_accuracy": 0.669, "kept": True}
@@ -107,7 +107,7 @@ def test_card_says_when_the_kept_weights_are_an_average_of_epochs(tmp_path, reco
     card = write_model_card(tmp_path).read_text()
     assert "kept the average of the weights of the last 27 (val accuracy 67.50%; best single epoch 66.90%)" in card
     assert "weights averaged over the last 27 epochs at learning rate 0.005" in card
-    assert "--epochs 30 --average-epochs 27 --floor-lr 0.005" in card
+    assert "--epochs 30 --average-epochs 27 --floor-lr 0.005 --erase 0.5" in card
     record["kept"] = False
     (tmp_path / AVERAGE_FILE).write_text(json.dumps(record))
     assert "kept epoch 1 (val accuracy 61.00%)" in write_model_card(tmp_path).read_text()

@@ -7,9 +7,11 @@ import shutil
 from dataclasses import replace
 
 import keras
+import numpy as np
 import pytest
 
 from fer_core.artifacts import AVERAGE_FILE, read_history
+from fer_core.model import build_model
 from fer_core.train import (
     HISTORY_FILE,
     MODEL_FILE,
@@ -64,8 +66,6 @@ def test_interrupted_training_resumes_where_it_stopped(dataset, tmp_path):
 
 
 def test_rare_classes_weigh_more_and_the_average_weight_is_one():
-    import numpy as np
-
     labels = np.array([0] * 10 + [1] * 1 + [3] * 40 + [2, 4, 5, 6] * 10)
     weights = class_weights(labels, power=0.5)
     assert weights[1] > weights[0] > weights[3]
@@ -178,3 +178,16 @@ def test_each_epoch_sees_every_face_once_in_a_new_order():
     assert sorted(seen.astype(int)) == list(range(40))
     assert all(sorted(order) == list(range(40)) for order in orders)
     assert len({tuple(order) for order in orders}) == 3
+
+
+def test_random_erasing_replaces_one_patch_of_a_training_face_and_leaves_inference_alone():
+    augment = build_model(width=8, erase_probability=1.0).get_layer("augment")
+    erasing = augment.layers[-1]
+    faces = np.full((4, 48, 48, 1), 128.0, dtype=np.float32)
+    changed = np.asarray(erasing(faces, training=True))[..., 0] != 128.0
+    for patch in changed:
+        rows, cols = np.nonzero(patch)
+        assert 0.02 * 48 * 48 * 0.5 <= patch.sum() <= 0.33 * 48 * 48
+        assert patch[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1].mean() > 0.9
+    assert np.array_equal(np.asarray(augment(faces, training=False)), faces)
+    assert not any("erasing" in layer.name for layer in build_model(width=8).get_layer("augment").layers)
