@@ -75,18 +75,18 @@ def write_model_card(model_dir: str | Path) -> Path:
         "checkpoint chosen on PublicTest (val).",
         f"- Recipe: {_recipe_text(recipe)}.",
     ]
-    last_run = " in the last run" if recipe.get("init_from") else ""
+    stopped = len(history) < recipe.get("epochs", 0)
+    ran = f"{len(history)} of the recipe's {recipe['epochs']} epochs" if stopped else f"{len(history)} epochs"
+    ran += " in the last run" if recipe.get("init_from") else ""
+    ran += " (training was stopped there)" if stopped else ""
     if average and average["kept"]:
         lines.append(
-            f"- Ran {len(history)} epochs{last_run}; kept the average of the weights of the last "
+            f"- Ran {ran}; kept the average of the weights of the last "
             f"{average['epochs_averaged']} (val accuracy {average['val_accuracy']:.2%}; best single epoch "
             f"{average['best_epoch_val_accuracy']:.2%})."
         )
     elif best:
-        lines.append(
-            f"- Ran {len(history)} epochs{last_run}; kept epoch {int(best['epoch']) + 1} "
-            f"(val accuracy {best['val_accuracy']:.2%})."
-        )
+        lines.append(f"- Ran {ran}; kept epoch {int(best['epoch']) + 1} (val accuracy {best['val_accuracy']:.2%}).")
     lines += [
         "- Reproduce:",
         "",

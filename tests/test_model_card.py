@@ -31,6 +31,21 @@ def test_card_shows_the_measured_scores_per_class_and_best_epoch(tmp_path, recog
     assert "Not for" in card and "hiring" in card
 
 
+def test_card_says_when_training_stopped_before_the_recipes_last_epoch(tmp_path, recognizer):
+    (tmp_path / "metrics.json").write_text(json.dumps(evaluate(FER_TINY, recognizer, crops=True)))
+    (tmp_path / "history.csv").write_text(
+        "epoch,accuracy,loss,val_accuracy,val_loss\n0,0.5,1.4,0.61,1.2\n1,0.6,1.2,0.6,1.3\n"
+    )
+    (tmp_path / "emotion.keras").write_bytes(recognizer.classifier.model_path.read_bytes())
+    (tmp_path / "recipe.json").write_text(json.dumps(asdict(Recipe(epochs=2))))
+    assert "- Ran 2 epochs; kept epoch 1 (val accuracy 61.00%)." in write_model_card(tmp_path).read_text()
+    (tmp_path / "recipe.json").write_text(json.dumps(asdict(Recipe(epochs=150))))
+    assert (
+        "- Ran 2 of the recipe's 150 epochs (training was stopped there); kept epoch 1 (val accuracy 61.00%)."
+        in write_model_card(tmp_path).read_text()
+    )
+
+
 def test_card_adds_the_test_time_augmentation_row_when_it_was_measured(tmp_path):
     recognizer = EmotionRecognizer(tta=True)
     metrics = evaluate(FER_TINY, recognizer, crops=True)
@@ -86,7 +101,7 @@ def test_card_gives_every_train_command_of_a_warm_restart_and_the_settings_no_fl
     (tmp_path / "history.csv").write_text("epoch,accuracy,loss,val_accuracy,val_loss\n0,0.5,1.4,0.61,1.2\n")
     (tmp_path / "emotion.keras").write_bytes(recognizer.classifier.model_path.read_bytes())
     card = write_model_card(tmp_path).read_text()
-    assert "Ran 1 epochs in the last run; kept epoch 1" in card
+    assert "Ran 1 of the recipe's 15 epochs in the last run (training was stopped there); kept epoch 1" in card
     assert "starting from the weights of an earlier run" in card
     train = "python -m fer_core train --data ../shared/data/fer2013 --out"
     assert (
