@@ -14,8 +14,9 @@ from .labels import EMOTIONS
 class Explainer:
     """Grad-CAM for the emotion CNN: weights convolutional feature maps by their gradient.
 
-    Uses the last 12x12 stage (the 6x6 one is too coarse to tell eyes from mouth on a 48x48 face).
-    The gradient model is built on first use from the classifier's Keras model.
+    Averages the maps of the last two stages (12x12 and 6x6): the finer one tells eyes from mouth, the coarser
+    one holds what the answer rests on, and which of the two alone is faithful changes from one trained
+    network to the next. The gradient model is built on first use from the classifier's Keras model.
     """
 
     def __init__(self, classifier: EmotionClassifier) -> None:
@@ -32,15 +33,12 @@ class Explainer:
         grad_model = self._model()
         batch = tf.constant(face[None, :, :, None].astype(np.float32))
         with tf.GradientTape() as tape:
-            features, probabilities = grad_model(batch, training=False)
+            *stages, probabilities = grad_model(batch, training=False)
             index = EMOTIONS.index(emotion) if emotion else int(tf.argmax(probabilities[0]))
             target = tf.math.log(probabilities[:, index] + 1e-7)
-        gradients = tape.gradient(target, features)[0].numpy()
-        weights = gradients.mean(axis=(0, 1))
-        cam = np.maximum((features[0].numpy() * weights).sum(axis=-1), 0)
-        cam = cv2.resize(cam, (48, 48), interpolation=cv2.INTER_CUBIC)
-        cam = np.maximum(cam, 0)
-        return (cam / cam.max()).astype(np.float32) if cam.max() > 0 else cam.astype(np.float32)
+        gradients = tape.gradient(target, stages)
+        cam = sum(_scaled(_grad_cam(f[0].numpy(), g[0].numpy())) for f, g in zip(stages, gradients, strict=True))
+        return _scaled(cam).astype(np.float32)
 
     def _model(self):
         with self._lock:
@@ -48,15 +46,25 @@ class Explainer:
                 import keras
 
                 model = self.classifier.model
-                last_conv = [
+                convs = [
                     layer
                     for layer in model.layers
-                    if isinstance(layer, keras.layers.ReLU)
-                    and len(layer.output.shape) == 4
-                    and layer.output.shape[1] >= 12
-                ][-1]
-                self._grad_model = keras.Model(model.inputs, [last_conv.output, model.output])
+                    if isinstance(layer, keras.layers.ReLU) and len(layer.output.shape) == 4
+                ]
+                last_of_stages = [[c for c in convs if c.output.shape[1] >= size][-1] for size in (12, 6)]
+                self._grad_model = keras.Model(model.inputs, [*(c.output for c in last_of_stages), model.output])
             return self._grad_model
+
+
+def _grad_cam(features: np.ndarray, gradients: np.ndarray) -> np.ndarray:
+    """One stage's (h, w, c) feature maps weighted by their mean gradient, positive part, resized to 48x48."""
+    cam = np.maximum((features * gradients.mean(axis=(0, 1))).sum(axis=-1), 0)
+    return np.maximum(cv2.resize(cam, (48, 48), interpolation=cv2.INTER_CUBIC), 0)
+
+
+def _scaled(cam: np.ndarray) -> np.ndarray:
+    """The map divided by its maximum (an all-zero map stays zero)."""
+    return cam / cam.max() if cam.max() > 0 else cam
 
 
 def overlay(face: np.ndarray, heatmap: np.ndarray, size: int = 192, strength: float = 0.45) -> np.ndarray:
