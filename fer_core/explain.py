@@ -14,9 +14,9 @@ from .labels import EMOTIONS
 class Explainer:
     """Grad-CAM for the emotion CNN: weights convolutional feature maps by their gradient.
 
-    Averages the maps of the last two stages (12x12 and 6x6): the finer one tells eyes from mouth, the coarser
-    one holds what the answer rests on, and which of the two alone is faithful changes from one trained
-    network to the next. The gradient model is built on first use from the classifier's Keras model.
+    Averages the maps of the last three stages (24x24, 12x12 and 6x6): which single stage is faithful changes
+    from one trained network to the next, while their average held for the last three networks we shipped.
+    The gradient model is built on first use from the classifier's Keras model.
     """
 
     def __init__(self, classifier: EmotionClassifier) -> None:
@@ -51,7 +51,7 @@ class Explainer:
                     for layer in model.layers
                     if isinstance(layer, keras.layers.ReLU) and len(layer.output.shape) == 4
                 ]
-                last_of_stages = [[c for c in convs if c.output.shape[1] >= size][-1] for size in (12, 6)]
+                last_of_stages = [[c for c in convs if c.output.shape[1] >= size][-1] for size in (24, 12, 6)]
                 self._grad_model = keras.Model(model.inputs, [*(c.output for c in last_of_stages), model.output])
             return self._grad_model
 
