@@ -116,6 +116,19 @@ async def new_live_sessions(log: Path, known: set[int], count: int, frames: int)
         await asyncio.sleep(1)
 
 
+async def more_live_frames(log: Path, since: dict[int, LiveLine], frames: int) -> dict[int, LiveLine]:
+    """Wait until each live session in `since` has analysed `frames` more frames than at its line there; returns
+    each one's latest line."""
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while True:
+        latest = {number: lines[-1] for number, lines in live_sessions(log).items() if number in since}
+        if all(latest[n].analyzed - line.analyzed >= frames for n, line in since.items()):
+            return latest
+        if time.monotonic() > deadline:
+            raise AssertionError(f"streams did not each get {frames} more frames analysed: {since} -> {latest}")
+        await asyncio.sleep(1)
+
+
 async def metric(page: Page, label: str) -> float:
     """The number a Live page shows under `label` ("Frames analysed", "Frames per second", "Faces in view")."""
     return float((await _metric(page, label).inner_text()).replace(",", ""))

@@ -13,7 +13,16 @@ from playwright.async_api import expect
 
 from tests.conftest import PHOTOS
 from tests.e2e.server import live_sessions
-from tests.e2e.sessions import analyse_photos, chromium, in_a_thread, new_live_sessions, open_page, photo, start_stream
+from tests.e2e.sessions import (
+    analyse_photos,
+    chromium,
+    in_a_thread,
+    more_live_frames,
+    new_live_sessions,
+    open_page,
+    photo,
+    start_stream,
+)
 
 PHOTO_SETS = (
     ("grace_hopper.jpg", "group_meeting.jpg"),
@@ -64,24 +73,28 @@ def test_eight_sessions_uploading_at_once_get_the_same_faces_as_one_at_a_time(ap
 
 
 async def _streams_at_once(server, camera, streams: int, frames: int):
+    """Start `streams` streams together; once each has analysed `frames` frames (its start-up), wait for `frames`
+    more; returns each stream's (line at the end of start-up, line at the end) and each page's exception texts."""
     known = set(live_sessions(server.log))
     async with chromium(camera) as browser:
         pages = await asyncio.gather(*(open_page(browser, f"{server.url}/live") for _ in range(streams)))
         await asyncio.gather(*(start_stream(page) for page in pages))
-        sessions = await new_live_sessions(server.log, known, streams, frames=frames)
+        started = await new_live_sessions(server.log, known, streams, frames=frames)
+        warm = {number: lines[-1] for number, lines in started.items() if lines[-1].analyzed >= frames}
+        ended = await more_live_frames(server.log, warm, frames)
+        errors = []
         for page in pages:
             await expect(page.locator('[data-testid="stMetric"]', has_text="Frames analysed")).to_be_visible()
-            assert await page.locator('[data-testid="stException"]').count() == 0
-        return sessions
+            errors += await page.locator('[data-testid="stException"]').all_inner_texts()
+        return {number: (warm[number], ended[number]) for number in warm}, errors
 
 
 def test_three_live_streams_at_once_are_each_analysed_and_find_the_face_in_each_frame(server, small_camera):
-    sessions = in_a_thread(_streams_at_once(server, small_camera, 3, frames=20))
-    streaming = {number: lines for number, lines in sessions.items() if lines[-1].analyzed >= 20}
-    assert len(streaming) == 3, sessions
-    for lines in streaming.values():
-        # Counted after the stream's first second (its start-up frames, as bench/load.py does): one stream alone
-        # finds the camera's one face in every analysed frame; so must each of three at once.
-        first, last = lines[1], lines[-1]
-        analysed = last.analyzed - first.analyzed
-        assert analysed >= 5 and last.faces_seen - first.faces_seen >= 0.9 * analysed, lines
+    windows, errors = in_a_thread(_streams_at_once(server, small_camera, 3, frames=20))
+    assert errors == []
+    assert len(windows) == 3, windows
+    for warm, end in windows.values():
+        # Judged on 20 frames analysed after each stream's first 20 (its start-up, which a slow machine stretches):
+        # one stream alone finds the camera's one face in every analysed frame; so must each of three at once.
+        analysed = end.analyzed - warm.analyzed
+        assert analysed >= 20 and end.faces_seen - warm.faces_seen >= 0.9 * analysed, (warm, end)
