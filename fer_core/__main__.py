@@ -41,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     train.add_argument("--teacher-weight", type=float, help="share of each target from the teachers (default 0.7)")
     train.add_argument("--erase", type=float, help="share of faces with a random patch erased (default 0: off)")
+    train.add_argument("--votes", help="FER+ votes (ferplus.csv): leave out non-faces, blend the votes into targets")
+    train.add_argument("--vote-weight", type=float, help="share of each target from the FER+ votes (default 0.5)")
 
     evaluate = commands.add_parser("evaluate", help="score the model on labelled images")
     evaluate.add_argument("data", help="folder of <class>/ images, or a FER2013 CSV")
@@ -162,6 +164,8 @@ def _train(args: argparse.Namespace) -> int:
         "teachers": tuple(args.teacher) if args.teacher else None,
         "teacher_weight": args.teacher_weight,
         "erase_probability": args.erase,
+        "votes": args.votes,
+        "vote_weight": args.vote_weight,
     }
     changes = {k: v for k, v in options.items() if v is not None}
     path = train(args.data, args.out, replace(Recipe(), **changes))

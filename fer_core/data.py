@@ -29,11 +29,16 @@ _SPLIT_ALIASES = {
 
 @dataclass(frozen=True)
 class Split:
-    """One split of a dataset: 48x48 gray faces, their label indices (see labels.EMOTIONS) and what was skipped."""
+    """One split of a dataset: 48x48 gray faces, their label indices (see labels.EMOTIONS) and what was skipped.
+
+    `names` gives each face's file as `<class>/<file>` for a folder dataset (so FER+ votes can be matched to
+    it); it is empty for the CSV, whose rows have no names.
+    """
 
     images: np.ndarray
     labels: np.ndarray
     problems: tuple[str, ...] = field(default=())
+    names: tuple[str, ...] = field(default=())
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -45,10 +50,14 @@ class Split:
         for label in range(len(EMOTIONS)):
             members = rng.permutation(np.flatnonzero(self.labels == label))
             held[members[: round(len(members) * fraction)]] = True
-        return (
-            Split(self.images[~held], self.labels[~held], self.problems),
-            Split(self.images[held], self.labels[held]),
-        )
+        return self.select(~held), Split(self.images[held], self.labels[held], names=self._names_at(held))
+
+    def select(self, keep: np.ndarray) -> Split:
+        """The faces where the boolean mask `keep` is true (with their names), keeping the problems list."""
+        return Split(self.images[keep], self.labels[keep], self.problems, self._names_at(keep))
+
+    def _names_at(self, keep: np.ndarray) -> tuple[str, ...]:
+        return tuple(np.asarray(self.names, dtype=object)[keep]) if self.names else ()
 
 
 def load_fer2013(source: str | Path) -> dict[str, Split]:
@@ -105,7 +114,7 @@ def _load_split_folders(root: Path) -> dict[str, Split]:
 
 
 def _load_class_tree(root: Path) -> Split:
-    images, labels, problems = [], [], []
+    images, labels, problems, names = [], [], [], []
     for path, label in class_folders(root):
         if path.suffix.lower() not in IMAGE_SUFFIXES:
             problems.append(f"{path.name}: not an image file")
@@ -116,7 +125,8 @@ def _load_class_tree(root: Path) -> Split:
             problems.append(f"{path.name}: {exc}")
             continue
         labels.append(label)
-    return _split(images, labels, problems)
+        names.append(f"{path.parent.name}/{path.name}")
+    return _split(images, labels, problems, names)
 
 
 def _load_csv(path: Path) -> dict[str, Split]:
@@ -166,6 +176,6 @@ def _parse_row(emotion: str, pixels: str) -> tuple[int, np.ndarray]:
     return label, values.astype(np.uint8).reshape(IMAGE_SIZE, IMAGE_SIZE)
 
 
-def _split(images: list, labels: list, problems: list) -> Split:
+def _split(images: list, labels: list, problems: list, names: list | None = None) -> Split:
     stacked = np.stack(images) if images else np.zeros((0, IMAGE_SIZE, IMAGE_SIZE), np.uint8)
-    return Split(stacked, np.asarray(labels, dtype=np.int64), tuple(problems))
+    return Split(stacked, np.asarray(labels, dtype=np.int64), tuple(problems), tuple(names or ()))

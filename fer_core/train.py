@@ -19,6 +19,7 @@ from .artifacts import AVERAGE_FILE, RECIPE_FILE, read_history
 from .classify import tta_views
 from .data import Split, load_fer2013
 from .errors import DatasetError
+from .ferplus import crowd_majority, crowd_targets, is_face, read_votes
 from .labels import EMOTIONS
 from .model import build_model
 
@@ -57,6 +58,10 @@ class Recipe:
     """Share of each training target that comes from the teachers (the rest is the dataset's label)."""
     erase_probability: float = 0.0
     """Share of training faces that get a random patch replaced by noise (random erasing; see model.build_model)."""
+    votes: str | None = None
+    """FER+ crowd votes (ferplus.csv): non-faces are left out and each target blends the label with the votes."""
+    vote_weight: float = 0.5
+    """Share of each training target that comes from the FER+ votes (see ferplus.crowd_targets)."""
 
 
 def _recipe_record(recipe: Recipe) -> dict:
@@ -100,6 +105,13 @@ def train(
         raise DatasetError(f"{data} needs both a train and a val split (found: {', '.join(sorted(splits))}).")
     train_split, _ = calibration_split(splits["train"], recipe)
     val_split = splits["val"]
+    train_targets = keras.utils.to_categorical(train_split.labels, len(EMOTIONS))
+    val_targets = keras.utils.to_categorical(val_split.labels, len(EMOTIONS))
+    scoring: list[keras.callbacks.Callback] = []
+    if recipe.votes:
+        train_split, train_targets = _with_votes(recipe, "train", train_split)
+        val_split, val_targets = _with_votes(recipe, "val", val_split)
+        scoring.append(CrowdAgreement(val_split, read_votes(recipe.votes, "val", val_split)))
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / RECIPE_FILE).write_text(json.dumps(_recipe_record(recipe), indent=2) + "\n")
@@ -116,27 +128,27 @@ def train(
         loss=keras.losses.CategoricalCrossentropy(label_smoothing=recipe.label_smoothing),
         metrics=["accuracy"],
     )
-    best_so_far = _best_val_accuracy(out / HISTORY_FILE)
+    monitor = "val_crowd_accuracy" if recipe.votes else "val_accuracy"
     built_in = [
+        *scoring,
         keras.callbacks.BackupAndRestore(str(out / "resume")),
         keras.callbacks.ModelCheckpoint(
             str(out / MODEL_FILE),
-            monitor="val_accuracy",
+            monitor=monitor,
             mode="max",
             save_best_only=True,
-            initial_value_threshold=best_so_far,
+            initial_value_threshold=_best_so_far(out / HISTORY_FILE, monitor),
         ),
         keras.callbacks.CSVLogger(str(out / HISTORY_FILE), append=True),
     ]
     if recipe.average_epochs:
         built_in.append(WeightAverage(out / _RUNNING_AVERAGE, first_epoch=recipe.epochs - recipe.average_epochs))
-    targets = keras.utils.to_categorical(train_split.labels, len(EMOTIONS))
     if recipe.teachers:
         taught = _teacher_answers(recipe.teachers, train_split.images, out / _TEACHER_ANSWERS)
-        targets = (1 - recipe.teacher_weight) * targets + recipe.teacher_weight * taught
+        train_targets = (1 - recipe.teacher_weight) * train_targets + recipe.teacher_weight * taught
     model.fit(
-        ShuffledBatches(train_split.images, targets, recipe.batch_size, recipe.seed),
-        validation_data=(_as_input(val_split.images), keras.utils.to_categorical(val_split.labels, len(EMOTIONS))),
+        ShuffledBatches(train_split.images, train_targets, recipe.batch_size, recipe.seed),
+        validation_data=(_as_input(val_split.images), val_targets),
         epochs=recipe.epochs,
         class_weight=class_weights(train_split.labels, recipe.class_weight_power),
         callbacks=[*built_in, *callbacks],
@@ -147,6 +159,31 @@ def train(
     (out / _TEACHER_ANSWERS).unlink(missing_ok=True)
     _strip_optimizer(out / MODEL_FILE)
     return out / MODEL_FILE
+
+
+def _with_votes(recipe: Recipe, split_name: str, split: Split) -> tuple[Split, np.ndarray]:
+    """The split without the images the FER+ crowd called non-faces, and its label-and-votes targets."""
+    votes = read_votes(recipe.votes, split_name, split)
+    faces = is_face(votes)
+    return split.select(faces), crowd_targets(split.labels[faces], votes[faces], recipe.vote_weight)
+
+
+class CrowdAgreement(keras.callbacks.Callback):
+    """After each epoch, log val accuracy against the FER+ crowd's majority (`val_crowd_accuracy`, faces with a
+    clear majority only) and against FER2013's own labels (`val_label_accuracy`), for choosing the epoch to keep."""
+
+    def __init__(self, val_split: Split, votes: np.ndarray) -> None:
+        super().__init__()
+        self.images = _as_input(val_split.images)
+        self.labels = val_split.labels
+        self.majority = crowd_majority(votes)
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        predicted = self.model.predict(self.images, batch_size=256, verbose=0).argmax(axis=1)
+        clear = self.majority >= 0
+        logs = logs if logs is not None else {}
+        logs["val_crowd_accuracy"] = float(np.mean(predicted[clear] == self.majority[clear]))
+        logs["val_label_accuracy"] = float(np.mean(predicted == self.labels))
 
 
 class ShuffledBatches(keras.utils.PyDataset):
@@ -290,8 +327,13 @@ def class_weights(labels: np.ndarray, power: float) -> dict[int, float]:
 
 
 def _best_val_accuracy(history: Path) -> float | None:
-    rows = read_history(history)
-    return max(r["val_accuracy"] for r in rows) if rows else None
+    return _best_so_far(history, "val_accuracy")
+
+
+def _best_so_far(history: Path, column: str) -> float | None:
+    """The best `column` value of the epochs already run (a resumed run must beat it to replace the kept model)."""
+    rows = [row for row in read_history(history) if row.get(column) is not None]
+    return max(row[column] for row in rows) if rows else None
 
 
 def _strip_optimizer(path: Path) -> None:
