@@ -1,6 +1,10 @@
-"""FER Studio: the app's entry point; it only sets up the page and lists the five pages."""
+"""FER Studio: the app's entry point; it sets up the server once, then lists the five pages."""
 
 import streamlit as st
+
+from pages._server import set_up_server
+
+set_up_server()
 
 st.set_page_config(page_title="FER Studio", page_icon=":material/mood:", layout="wide")
 

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fer_core import EMOTIONS, EmotionRecognizer  # noqa: E402
-from fer_core.data import read_crop  # noqa: E402
+from fer_core.datasets import read_crop  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
 SCALE = 3

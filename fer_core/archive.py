@@ -13,8 +13,8 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
-from .data import IMAGE_SUFFIXES
 from .errors import DatasetError
+from .images import IMAGE_SUFFIXES
 from .labels import EMOTIONS
 
 MAX_FILES = 20_000

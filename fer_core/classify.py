@@ -9,11 +9,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from .calibrate import Calibration, load_calibration
+from .calibration import Calibration, load_calibration
 from .errors import ModelNotFoundError
-from .labels import IMAGE_SIZE
+from .labels import EMOTIONS, IMAGE_SIZE
+from .model_files import DEFAULT_MODEL
 
-DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "emotion.keras"
 TTA_CROP = 44
 """Side of the zoomed crops test-time augmentation adds (see tta_views)."""
 
@@ -43,7 +43,7 @@ class EmotionClassifier:
         if faces.ndim != 3 or faces.shape[1:] != (IMAGE_SIZE, IMAGE_SIZE):
             raise ValueError(f"faces must be shaped (N, {IMAGE_SIZE}, {IMAGE_SIZE}), not {faces.shape}")
         if len(faces) == 0:
-            return np.zeros((0, 7), np.float32)
+            return np.zeros((0, len(EMOTIONS)), np.float32)
         views = tta_views(faces) if tta else faces[None]
         batch = views.reshape(-1, IMAGE_SIZE, IMAGE_SIZE, 1).astype(np.float32)
         probabilities = self.calibration.apply(self._run(batch))

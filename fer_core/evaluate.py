@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .calibrate import uncertainty_report
-from .data import class_folders, load_fer2013, read_crop
+from .calibration import uncertainty_report
+from .datasets import class_folders, load_fer2013, read_crop
 from .errors import DatasetError, InvalidImageError
 from .labels import EMOTIONS
 from .recognizer import EmotionRecognizer

@@ -18,6 +18,9 @@ MAX_PIXELS = 40_000_000
 MIN_SIDE = 16
 """Smallest width or height we accept: anything smaller cannot hold a face."""
 
+IMAGE_SUFFIXES: tuple[str, ...] = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".gif")
+"""File extensions read as images everywhere: uploads, datasets, archives and the command line."""
+
 ImageSource = bytes | bytearray | str | Path | BinaryIO | np.ndarray
 
 

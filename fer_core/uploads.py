@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 
 from .errors import FerError, InvalidImageError
-from .images import load_image
+from .images import IMAGE_SUFFIXES, load_image
 from .recognizer import EmotionRecognizer, FaceResult
 
-PHOTO_TYPES: tuple[str, ...] = ("jpg", "jpeg", "png", "webp", "bmp", "tif", "tiff", "gif")
+PHOTO_TYPES: tuple[str, ...] = tuple(suffix.lstrip(".") for suffix in IMAGE_SUFFIXES)
 """File extensions the Photos page accepts (lower case, no dot)."""
 
 
@@ -41,8 +41,21 @@ def analyze_photo(name: str, data: bytes, recognizer: EmotionRecognizer, max_byt
     """Check, decode and analyse one uploaded file; problems are returned in `error`, never raised."""
     try:
         check_upload(name, len(data), max_bytes)
-        rgb = load_image(data)
-        return PhotoResult(name, rgb, recognizer.analyze(rgb))
+    except FerError as exc:
+        return PhotoResult(name, error=str(exc))
+    return _photo(name, data, recognizer)
+
+
+def analyze_file(path: str | Path, recognizer: EmotionRecognizer) -> PhotoResult:
+    """Decode and analyse one photo on disk; problems are returned in `error`, never raised."""
+    return _photo(str(path), path, recognizer)
+
+
+def _photo(name: str, source: bytes | str | Path, recognizer: EmotionRecognizer) -> PhotoResult:
+    """Decode once, then detect and classify the decoded pixels; a FerError becomes the result's `error`."""
+    try:
+        rgb = load_image(source)
+        return PhotoResult(name, rgb, recognizer.analyze_faces(rgb, recognizer.detector.detect(rgb)))
     except FerError as exc:
         return PhotoResult(name, error=str(exc))
 

@@ -1,25 +1,24 @@
 """Streamlit helpers the pages share: cached models, folders from the environment, and the evaluation report view.
 
-Not a page itself: the app lists its pages explicitly with st.navigation, so files in pages/ are never auto-added.
+Not a page itself: the app lists its pages explicitly with st.navigation. Importing it changes nothing server-wide
+(that is pages/_server.py's job, called explicitly).
 """
 
 from __future__ import annotations
 
-import gc
 import json
-import logging
 import os
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import streamlit as st
 
-from fer_core import COLORS, EMOTIONS, EmotionRecognizer, FerError, charts
-from fer_core.classify import DEFAULT_MODEL
+from fer_core import COLORS, EMOTIONS, EmotionRecognizer, FerError
 from fer_core.explain import Explainer
 from fer_core.labels import IMAGE_SIZE
+from fer_core.model_files import DEFAULT_MODEL
+from pages import _charts as charts
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,53 +34,6 @@ def where_are_the_faces(hint: str) -> str:
     return st.radio(
         "Where are the faces?", list(DETECTOR_RANGES), format_func=DETECTOR_RANGES.get, horizontal=True, help=hint
     )
-
-
-def _log_to_console() -> None:
-    """Send fer_core's INFO lines (e.g. the live stream's per-second summary) to the server's console."""
-    logger = logging.getLogger("fer_core")
-    if not logger.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
-
-
-_log_to_console()
-
-
-def _use_navigation() -> None:
-    """Make sure the app's own st.navigation runs, even when the server's first visitor opens a page URL directly.
-
-    Streamlit treats an app with a pages/ folder as an old-style multipage app (every .py file in it a page,
-    this helper included) until some session runs st.navigation in streamlit_app.py; rerunning switches over.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
-_use_navigation()
-
-
-def _keep_keras_between_runs() -> None:
-    """Stop Streamlit from calling keras.backend.clear_session() at the end of every script run.
-
-    Streamlit 1.60 does that (script_runner._clean_problem_modules) for apps that build a model in each run. This
-    app builds its models once and shares them between all sessions and the Live callbacks, so the clearing only
-    hurts: it swaps Keras' per-thread state and empties TensorFlow's kernel cache under the feet of other sessions
-    still analysing, and its full garbage collection took most of the server's CPU (a Live page reruns every
-    second). Nothing here uses matplotlib, the other module Streamlit cleans.
-    """
-    from streamlit.runtime.scriptrunner import script_runner
-
-    if hasattr(script_runner, "_clean_problem_modules"):
-        script_runner._clean_problem_modules = lambda: None
-
-
-_keep_keras_between_runs()
 
 
 def model_path() -> Path:
@@ -112,23 +64,7 @@ def _explainer(detector_range: str, model_file: str) -> Explainer:
 def warmed_up(model: EmotionRecognizer) -> EmotionRecognizer:
     """Load and run the classifier once now, so the first video frame is not slow; raises ModelNotFoundError."""
     model.classifier.probabilities(np.zeros((1, IMAGE_SIZE, IMAGE_SIZE), np.uint8))
-    _freeze_what_is_loaded()
     return model
-
-
-_frozen = threading.Lock()
-
-
-def _freeze_what_is_loaded() -> None:
-    """Once per server, when the models are loaded: put every object alive now out of the garbage collector's way.
-
-    Streamlit runs a full garbage collection after every script run (and a Live page reruns every second). With
-    TensorFlow, Keras, MediaPipe and JAX loaded, each one walked ~475,000 objects that live as long as the server
-    does: ~250 ms of CPU. gc.freeze() moves them to a generation no collection visits (then ~0 ms), so memory is
-    still collected after every run, at no cost.
-    """
-    if _frozen.acquire(blocking=False):
-        gc.freeze()
 
 
 def ready_recognizer(detector_range: str, what: str, tta: bool = False) -> EmotionRecognizer:

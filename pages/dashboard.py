@@ -4,10 +4,14 @@ import tempfile
 
 import streamlit as st
 
-from fer_core import EMOTIONS, FerError, artifacts, charts
+from fer_core import EMOTIONS, FerError, datasets, model_files
 from fer_core.archive import extract_dataset
 from fer_core.evaluate import evaluate
+from pages import _charts as charts
+from pages._server import set_up_server
 from pages._ui import data_dir, emotion_legend, model_dir, progress_callback, recognizer, show_report
+
+set_up_server()
 
 st.title("Dashboard")
 st.caption("What the model learned from, how accurate it is, and how it does on faces you bring.")
@@ -18,13 +22,13 @@ model_tab, card_tab, data_tab, yours_tab = st.tabs(["Model", "Model card", "Data
 
 @st.cache_data(show_spinner="Counting images…")
 def _counts(folder: str) -> dict:
-    return artifacts.class_counts(folder)
+    return datasets.class_counts(folder)
 
 
 with model_tab:
     folder = model_dir()
     try:
-        metrics = artifacts.read_metrics(folder / "metrics.json")
+        metrics = model_files.read_metrics(folder / model_files.METRICS_FILE)
     except FerError as exc:
         metrics = None
         st.error(f"The saved scores could not be read: {exc}")
@@ -33,7 +37,7 @@ with model_tab:
         st.caption(f"Scored on {metrics.get('n_scored', 0):,} faces the model never saw during training.")
         show_report(metrics, key="model")
         try:
-            several_views = artifacts.read_metrics(folder / "metrics_tta.json")
+            several_views = model_files.read_metrics(folder / model_files.METRICS_TTA_FILE)
         except FerError:
             several_views = None
         if several_views:
@@ -43,7 +47,7 @@ with model_tab:
                 f"{several_views['accuracy']:.1%} right on the same faces, against {metrics['accuracy']:.1%}."
             )
         try:
-            calibrated = artifacts.read_calibration_report(folder)
+            calibrated = model_files.read_calibration_report(folder)
         except FerError as exc:
             calibrated = None
             st.error(f"The confidence calibration could not be read: {exc}")
@@ -61,10 +65,10 @@ with model_tab:
             icon=":material/hourglass_top:",
         )
     st.subheader("How training went")
-    history = artifacts.read_history(folder / "history.csv")
+    history = model_files.read_history(folder / model_files.HISTORY_FILE)
     if history:
         st.caption("Accuracy should rise and loss fall; a gap between the lines means the model memorises.")
-        if artifacts.continues_earlier_training(folder):
+        if model_files.continues_earlier_training(folder):
             st.caption(
                 "This model was trained in stages, each starting from the one before; the chart shows the last "
                 "stage, which is why it starts high. The model card lists every stage."
@@ -74,11 +78,13 @@ with model_tab:
         st.info("No training history yet: it appears here once the model has been trained.", icon=":material/timeline:")
 
 with card_tab:
-    card = artifacts.read_model_card(model_dir())
+    card = model_files.read_model_card(model_dir())
     if card:
         st.markdown(card)
     else:
-        st.info("The model card has not been written yet: run `python -m fer_core card`.", icon=":material/badge:")
+        st.info(
+            "The model card has not been written yet: run `python -m fer_core.training card`.", icon=":material/badge:"
+        )
 
 with data_tab:
     root = data_dir()
@@ -99,7 +105,7 @@ with data_tab:
             hide_index=True,
         )
         st.subheader("Examples of each emotion")
-        samples = artifacts.sample_faces(root, per_class=10)
+        samples = datasets.sample_faces(root, per_class=10)
         for emotion in EMOTIONS:
             if samples[emotion]:
                 st.markdown(f"**{emotion}**")

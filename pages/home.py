@@ -2,7 +2,10 @@
 
 import streamlit as st
 
+from pages._server import set_up_server
 from pages._ui import emotion_legend
+
+set_up_server()
 
 st.title("FER Studio")
 st.markdown(

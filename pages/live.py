@@ -4,9 +4,12 @@ import av
 import streamlit as st
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
-from fer_core import charts
 from fer_core.live import EmotionTimeline, LiveProcessor
+from pages import _charts as charts
+from pages._server import set_up_server
 from pages._ui import emotion_legend, ready_recognizer, rtc_configuration
+
+set_up_server()
 
 # What the video area says when the browser refuses the camera (streamlit-webrtc's device form).
 CAMERA_MESSAGES = {

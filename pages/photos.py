@@ -2,10 +2,21 @@
 
 import streamlit as st
 
-from fer_core import EMOTIONS, charts, report
+from fer_core import EMOTIONS, export
 from fer_core.explain import overlay
 from fer_core.uploads import analyze_photo, keep_faces
-from pages._ui import emotion_legend, explainer, max_upload_bytes, ready_recognizer, where_are_the_faces
+from pages import _charts as charts
+from pages._server import set_up_server
+from pages._ui import (
+    emotion_legend,
+    explainer,
+    max_upload_bytes,
+    model_path,
+    ready_recognizer,
+    where_are_the_faces,
+)
+
+set_up_server()
 
 st.title("Photos")
 st.caption("Find every face in your photos and see which of seven emotions each one shows.")
@@ -76,7 +87,7 @@ for index, photo in enumerate(photos):
     count = len(photo.faces)
     st.subheader(f"{photo.name}: {count} face{'s' if count != 1 else ''}")
     image_col, cards_col = st.columns([3, 2])
-    image_col.image(report.annotated(photo, show_probabilities), width="stretch")
+    image_col.image(export.annotated(photo, show_probabilities), width="stretch")
     with cards_col:
         if not photo.faces:
             st.warning(
@@ -87,8 +98,8 @@ for index, photo in enumerate(photos):
         for number, face in enumerate(photo.faces, start=1):
             with st.container(border=True):
                 crop_col, chart_col = st.columns([1, 3])
-                crop_col.image(report.face_crop(photo.rgb, face.box), width="stretch")
-                crop_col.markdown(f"**Face {number}**  \n{report.verdict(face)}")
+                crop_col.image(export.face_crop(photo.rgb, face.box), width="stretch")
+                crop_col.markdown(f"**Face {number}**  \n{export.verdict(face)}")
                 if show_explanations:
                     heat = explainer(detector_range).heatmap(face.aligned)
                     crop_col.image(overlay(face.aligned, heat), caption="What the model looked at", width="stretch")
@@ -103,7 +114,7 @@ st.divider()
 st.subheader("All faces")
 if total_faces:
     st.dataframe(
-        report.faces_table(photos),
+        export.faces_table(photos),
         hide_index=True,
         column_config={"confidence": st.column_config.ProgressColumn("confidence", min_value=0.0, max_value=1.0)}
         | {emotion: st.column_config.NumberColumn(emotion, format="percent") for emotion in EMOTIONS},
@@ -112,12 +123,17 @@ else:
     st.info("No faces to list yet.")
 csv_col, json_col, zip_col = st.columns(3)
 if total_faces:
-    csv_col.download_button("Download table (CSV)", report.table_csv(photos), "faces.csv", "text/csv")
-    json_col.download_button("Download details (JSON)", report.table_json(photos), "faces.json", "application/json")
+    csv_col.download_button("Download table (CSV)", export.table_csv(photos), "faces.csv", "text/csv")
+    json_col.download_button(
+        "Download details (JSON)",
+        export.table_json(photos, model_path().name),
+        "faces.json",
+        "application/json",
+    )
 if readable:
     zip_col.download_button(
         "Download annotated images (ZIP)",
-        report.annotated_zip(readable, show_probabilities),
+        export.annotated_zip(readable, show_probabilities),
         "annotated-photos.zip",
         "application/zip",
     )

@@ -2,9 +2,13 @@
 
 import streamlit as st
 
-from fer_core import EMOTIONS, FerError, charts
+from fer_core import EMOTIONS, FerError
 from fer_core.video import VIDEO_TYPES, VideoAnalysis, VideoProgress, analyze_upload
+from pages import _charts as charts
+from pages._server import set_up_server
 from pages._ui import emotion_legend, max_upload_bytes, recognizer, warmed_up, where_are_the_faces
+
+set_up_server()
 
 st.title("Video")
 st.caption(

@@ -141,7 +141,7 @@ def test_dashboard_without_model_files_shows_friendly_empty_states(tmp_path, mon
 
 
 def test_dashboard_shows_the_model_card_and_how_confidence_was_calibrated(model_dir):
-    from fer_core.calibrate import Calibration
+    from fer_core.calibration import Calibration
 
     report = {"temperature_fitted_on": "70 train faces kept out of training", "val_ece_before": 0.08}
     Calibration(1.3, 0.1).save(model_dir, report | {"val_ece_after": 0.02})
@@ -221,7 +221,7 @@ def test_dataset_uploads_leave_no_files_behind_whether_they_succeed_or_fail(mode
 
 
 def test_a_csv_with_malformed_rows_is_scored_and_the_bad_rows_are_named(model_dir):
-    from fer_core.data import read_crop
+    from fer_core.datasets import read_crop
 
     rows = ["emotion,pixels,Usage"]
     rows += [f"{label},{' '.join(map(str, read_crop(p).ravel()))},PublicTest" for p, label in _tiny_items()]
@@ -238,6 +238,6 @@ def test_a_csv_with_malformed_rows_is_scored_and_the_bad_rows_are_named(model_di
 
 
 def _tiny_items():
-    from fer_core.data import class_folders
+    from fer_core.datasets import class_folders
 
     return class_folders(FER_TINY)

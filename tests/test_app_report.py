@@ -9,8 +9,9 @@ import zipfile
 import numpy as np
 import pytest
 
-from fer_core import COLORS, EMOTIONS, DatasetError, InvalidImageError, artifacts, charts, report
+from fer_core import COLORS, EMOTIONS, DatasetError, InvalidImageError, datasets, export, model_files
 from fer_core.uploads import PhotoResult, analyze_photo, check_upload, keep_faces
+from pages import _charts as charts
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +45,7 @@ def test_the_minimum_confidence_setting_drops_only_less_certain_faces(photos):
 
 
 def test_the_faces_table_has_one_row_per_face_numbered_per_photo(photos):
-    table = report.faces_table(photos)
+    table = export.faces_table(photos)
     assert list(table.columns) == ["file", "face", "emotion", "confidence", "uncertain", *EMOTIONS]
     counts = [len(p.faces) for p in photos]
     assert len(table) == sum(counts)
@@ -52,20 +53,20 @@ def test_the_faces_table_has_one_row_per_face_numbered_per_photo(photos):
 
 
 def test_csv_and_json_exports_hold_the_same_faces(photos):
-    rows = report.table_csv(photos).decode().strip().splitlines()
-    document = json.loads(report.table_json(photos))
+    rows = export.table_csv(photos).decode().strip().splitlines()
+    document = json.loads(export.table_json(photos, "emotion.keras"))
     assert len(rows) - 1 == sum(len(image["faces"]) for image in document["images"])
     assert document["images"][2]["error"] and document["emotions"] == list(EMOTIONS)
 
 
 def test_annotated_images_download_as_one_png_per_readable_photo(photos):
-    with zipfile.ZipFile(io.BytesIO(report.annotated_zip(photos, show_probabilities=True))) as archive:
+    with zipfile.ZipFile(io.BytesIO(export.annotated_zip(photos, show_probabilities=True))) as archive:
         assert archive.namelist() == [f"{p.name.rsplit('.', 1)[0]}_annotated.png" for p in photos[:2]]
 
 
 def test_a_face_crop_stays_inside_the_photo(photos):
     photo = photos[1]
-    crop = report.face_crop(photo.rgb, photo.faces[0].box)
+    crop = export.face_crop(photo.rgb, photo.faces[0].box)
     assert 0 < crop.shape[0] <= photo.rgb.shape[0] and crop.shape[2] == 3
 
 
@@ -86,15 +87,15 @@ def test_the_normalized_confusion_matrix_shows_each_true_emotion_as_shares():
 def test_history_reader_keeps_the_last_row_of_a_repeated_epoch(tmp_path):
     path = tmp_path / "history.csv"
     path.write_text("epoch,accuracy,loss,val_accuracy,val_loss\n0,.1,2,.2,2\n1,.3,1,.3,1\n1,.4,1,.5,1\n")
-    assert [row["val_accuracy"] for row in artifacts.read_history(path)] == [0.2, 0.5]
-    assert artifacts.read_history(tmp_path / "missing.csv") == []
+    assert [row["val_accuracy"] for row in model_files.read_history(path)] == [0.2, 0.5]
+    assert model_files.read_history(tmp_path / "missing.csv") == []
 
 
 def test_metrics_reader_tells_missing_from_broken(tmp_path):
-    assert artifacts.read_metrics(tmp_path / "metrics.json") is None
+    assert model_files.read_metrics(tmp_path / "metrics.json") is None
     (tmp_path / "metrics.json").write_text("{not json")
     with pytest.raises(DatasetError, match="not a readable metrics file"):
-        artifacts.read_metrics(tmp_path / "metrics.json")
+        model_files.read_metrics(tmp_path / "metrics.json")
 
 
 def test_class_counts_and_samples_come_from_the_split_folders(tmp_path):
@@ -102,6 +103,6 @@ def test_class_counts_and_samples_come_from_the_split_folders(tmp_path):
         (tmp_path / split / "happy").mkdir(parents=True)
         for i in range(n):
             (tmp_path / split / "happy" / f"{i}.jpg").write_bytes(b"x")
-    counts = artifacts.class_counts(tmp_path)
+    counts = datasets.class_counts(tmp_path)
     assert counts["train"]["happy"] == 3 and counts["val"]["happy"] == 1 and counts["train"]["sad"] == 0
-    assert [p.name for p in artifacts.sample_faces(tmp_path, per_class=2)["happy"]] == ["0.jpg", "1.jpg"]
+    assert [p.name for p in datasets.sample_faces(tmp_path, per_class=2)["happy"]] == ["0.jpg", "1.jpg"]

@@ -10,7 +10,7 @@ import pytest
 
 from fer_core import DatasetError
 from fer_core.archive import extract_dataset
-from fer_core.data import class_folders
+from fer_core.datasets import class_folders
 from tests.conftest import FER_TINY
 
 JPEG = (FER_TINY / "happy").glob("*.jpg").__next__().read_bytes()

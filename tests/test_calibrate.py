@@ -10,21 +10,15 @@ import numpy as np
 import pytest
 
 from fer_core import EMOTIONS, ModelNotFoundError
-from fer_core.calibrate import (
-    CALIBRATION_FILE,
-    Calibration,
-    calibrate_model,
-    choose_uncertain_margin,
-    fit_temperature,
-    load_calibration,
-    margins,
-)
+from fer_core.calibration import Calibration, load_calibration, margins
 from fer_core.classify import EmotionClassifier
 from fer_core.detect import Box
 from fer_core.evaluate import calibration
+from fer_core.export import verdict
+from fer_core.model_files import CALIBRATION_FILE
 from fer_core.recognizer import FaceResult
-from fer_core.report import verdict
-from fer_core.train import Recipe, train
+from fer_core.training.calibrate import calibrate_model, choose_uncertain_margin, fit_temperature
+from fer_core.training.train import Recipe, train
 
 from .conftest import FER_TINY
 

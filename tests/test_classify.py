@@ -11,7 +11,7 @@ import pytest
 
 from fer_core import EMOTIONS, EmotionRecognizer, ModelNotFoundError
 from fer_core.classify import EmotionClassifier, tta_views
-from fer_core.data import class_folders, read_crop
+from fer_core.datasets import class_folders, read_crop
 
 from .conftest import FER_CLEAR, FER_TINY, PHOTOS
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from fer_core import EMOTIONS, DatasetError
-from fer_core.data import Split, class_folders, load_fer2013
+from fer_core.datasets import Split, class_folders, load_fer2013
 
 from .conftest import FER_TINY
 
@@ -17,7 +17,7 @@ def _csv_from_folders(path, rows_extra: str = "") -> None:
     lines = ["emotion,pixels,Usage"]
     for split_usage in ("Training", "PublicTest"):
         for image_path, label in class_folders(FER_TINY):
-            from fer_core.data import read_crop
+            from fer_core.datasets import read_crop
 
             pixels = " ".join(map(str, read_crop(image_path).ravel()))
             lines.append(f"{label},{pixels},{split_usage}")

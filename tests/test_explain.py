@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fer_core.data import class_folders, read_crop
+from fer_core.datasets import class_folders, read_crop
 from fer_core.explain import Explainer, overlay
 
 from .conftest import FER_TINY

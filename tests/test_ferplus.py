@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 
-from fer_core.data import Split
+from fer_core.datasets import Split
 from fer_core.errors import DatasetError
-from fer_core.ferplus import VOTE_NAMES, crowd_majority, crowd_targets, is_face, read_votes
 from fer_core.labels import EMOTIONS
+from fer_core.training.ferplus import VOTE_NAMES, crowd_majority, crowd_targets, is_face, read_votes
 
 
 def _votes(**counts: int) -> list[int]:

@@ -6,10 +6,10 @@ import json
 from dataclasses import asdict
 
 from fer_core import EmotionRecognizer
-from fer_core.artifacts import AVERAGE_FILE
 from fer_core.evaluate import evaluate
-from fer_core.model_card import write_model_card
-from fer_core.train import Recipe
+from fer_core.model_files import AVERAGE_FILE
+from fer_core.training.model_card import write_model_card
+from fer_core.training.train import Recipe
 
 from .conftest import FER_TINY
 
@@ -60,7 +60,7 @@ def test_card_adds_the_test_time_augmentation_row_when_it_was_measured(tmp_path)
 
 
 def test_card_reports_calibration_before_and_after_and_the_uncertain_rule(tmp_path, recognizer):
-    from fer_core.calibrate import Calibration
+    from fer_core.calibration import Calibration
 
     metrics = evaluate(FER_TINY, recognizer, crops=True)
     metrics["calibration"] = {"temperature": 1.25, "uncertain_margin": 0.12}
@@ -103,9 +103,9 @@ def test_card_gives_every_train_command_of_a_warm_restart_and_the_settings_no_fl
     card = write_model_card(tmp_path).read_text()
     assert "Ran 1 of the recipe's 15 epochs in the last run (training was stopped there); kept epoch 1" in card
     assert "starting from the weights of an earlier run" in card
-    train = "python -m fer_core train --data ../shared/data/fer2013 --out"
+    train = "python -m fer_core.training train --data ../shared/data/fer2013 --out"
     assert (
-        "# first set width=32 in fer_core.train.Recipe\n"
+        "# first set width=32 in fer_core.training.train.Recipe\n"
         f"{train} models-start\n"
         f"{train} models --epochs 15 --peak-lr 0.01 --warmup-epochs 1 --init models-start/emotion.keras\n"
     ) in card
@@ -139,7 +139,7 @@ def test_card_gives_the_teachers_train_commands_once_each_before_the_distilled_r
     (tmp_path / "history.csv").write_text("epoch,accuracy,loss,val_accuracy,val_loss\n0,0.5,1.4,0.61,1.2\n")
     (tmp_path / "emotion.keras").write_bytes(recognizer.classifier.model_path.read_bytes())
     card = write_model_card(tmp_path).read_text()
-    train = "python -m fer_core train --data ../shared/data/fer2013 --out"
+    train = "python -m fer_core.training train --data ../shared/data/fer2013 --out"
     assert (
         f"{train} models-start-start\n"
         f"{train} models-start --epochs 15 --init models-start-start/emotion.keras\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 import tomllib
 from pathlib import Path
 
@@ -33,6 +34,9 @@ def test_a_script_run_leaves_keras_and_tensorflow_state_alone(monkeypatch):
 
 def test_after_the_models_load_a_full_garbage_collection_skips_the_libraries():
     _photo_analysed_by_the_page()
+    for thread in threading.enumerate():
+        if thread.name == "freeze-libraries":
+            thread.join(timeout=120)
     assert gc.get_freeze_count() > 100_000, "Streamlit's collection after every run would walk all of TensorFlow"
 
 

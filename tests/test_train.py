@@ -10,9 +10,9 @@ import keras
 import numpy as np
 import pytest
 
-from fer_core.artifacts import AVERAGE_FILE, read_history
-from fer_core.model import build_model
-from fer_core.train import (
+from fer_core.model_files import AVERAGE_FILE, read_history
+from fer_core.training.model import build_model
+from fer_core.training.train import (
     HISTORY_FILE,
     MODEL_FILE,
     RECIPE_FILE,
@@ -123,7 +123,7 @@ def test_distillation_targets_are_the_teachers_mean_answer_over_their_twelve_vie
     import numpy as np
 
     from fer_core.classify import tta_views
-    from fer_core.data import load_fer2013
+    from fer_core.datasets import load_fer2013
 
     teacher = train(dataset, tmp_path / "teacher", TINY)
     faces = load_fer2013(dataset)["val"].images[:5]
@@ -145,7 +145,7 @@ def test_distilled_training_records_its_teachers_and_their_recipes(dataset, tmp_
 
 
 def test_interrupted_distillation_resumes_without_asking_the_teachers_again(dataset, tmp_path, monkeypatch):
-    import fer_core.train
+    import fer_core.training.train
 
     teacher = str(train(dataset, tmp_path / "teacher", TINY))
     student, out = replace(TINY, teachers=(teacher,)), tmp_path / "student"
@@ -156,7 +156,7 @@ def test_interrupted_distillation_resumes_without_asking_the_teachers_again(data
     def ask_again(*args, **kwargs):
         raise AssertionError("the teachers' saved answers should have been read")
 
-    monkeypatch.setattr(fer_core.train, "teacher_probabilities", ask_again)
+    monkeypatch.setattr(fer_core.training.train, "teacher_probabilities", ask_again)
     train(dataset, out, student)
     assert [row["epoch"] for row in read_history(out / HISTORY_FILE)] == [0, 1, 2]
     assert not (out / "teacher_answers.npz").exists()

@@ -1,4 +1,4 @@
-"""Turn analysed photos into what people download: a faces table (CSV, JSON) and annotated images (ZIP)."""
+"""Turn analysed photos into what people download: a faces table (CSV), the JSON document and annotated images (ZIP)."""
 
 from __future__ import annotations
 
@@ -52,8 +52,8 @@ def table_csv(photos: Sequence[PhotoResult]) -> bytes:
     return faces_table(photos).to_csv(index=False).encode()
 
 
-def table_json(photos: Sequence[PhotoResult]) -> bytes:
-    """All photos in the `analyze --json` document shape (faces with box, keypoints and probabilities)."""
+def analysis_document(photos: Sequence[PhotoResult], model_name: str) -> dict:
+    """The `analyze --json` document (schema in README): every photo with its size, error and numbered faces."""
     images = [
         {
             "path": photo.name,
@@ -64,7 +64,12 @@ def table_json(photos: Sequence[PhotoResult]) -> bytes:
         }
         for photo in photos
     ]
-    return json.dumps({"emotions": list(EMOTIONS), "images": images}, indent=2).encode()
+    return {"model": model_name, "emotions": list(EMOTIONS), "images": images}
+
+
+def table_json(photos: Sequence[PhotoResult], model_name: str) -> bytes:
+    """All photos as the `analyze --json` document, UTF-8 encoded (the Photos page's JSON download)."""
+    return json.dumps(analysis_document(photos, model_name), indent=2).encode()
 
 
 def png_bytes(rgb: np.ndarray) -> bytes:

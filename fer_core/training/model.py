@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from .labels import EMOTIONS, IMAGE_SIZE
+from ..labels import EMOTIONS, IMAGE_SIZE
 
 
 def build_model(width: int = 32, dropout: float = 0.4, erase_probability: float = 0.0) -> keras.Model:

@@ -1,24 +1,41 @@
-"""Read what training and evaluation left on disk (metrics.json, history.csv) and a dataset's layout, without Keras."""
+"""The model folder (`models/`), the contract between training and the rest: each file's name, who writes it and
+who reads it, defined once here, and readers that need no Keras."""
 
 from __future__ import annotations
 
 import csv
 import json
-import os
 from pathlib import Path
 
-from .calibrate import CALIBRATION_FILE
-from .data import IMAGE_SUFFIXES
 from .errors import DatasetError
-from .labels import EMOTIONS
 
-MODEL_CARD_FILE = "MODEL_CARD.md"
-AVERAGE_FILE = "average.json"
-"""Written by training that averages weights: how many epochs, and the average's val accuracy against the best epoch."""
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+"""The shipped model folder."""
+
+MODEL_FILE = "emotion.keras"
+"""The network (Keras 3). Written by training.train; read by classify."""
+CALIBRATION_FILE = "calibration.json"
+"""Temperature and uncertain margin, with what justified them. Written by training.calibrate; read by calibration."""
+METRICS_FILE = "metrics.json"
+"""Val scores, single pass. Written by `python -m fer_core evaluate`; read by the Dashboard and the model card."""
+METRICS_TTA_FILE = "metrics_tta.json"
+"""Val scores with 12 views (`evaluate --tta`); read by the Dashboard and the model card."""
+ACCURACY_FILE = "accuracy.json"
+"""The accuracy report (val against FER2013 and FER+, real photos, speed). Written by bench/accuracy.py; read by
+the Dashboard and the model card."""
+HISTORY_FILE = "history.csv"
+"""Per-epoch training log. Written by training.train; read by the Dashboard and the model card."""
 RECIPE_FILE = "recipe.json"
-"""Written by training: every setting that decided the weights, and the recipes of the models it started from."""
-SPLITS: tuple[str, ...] = ("train", "val")
-"""Dataset splits the Dashboard describes."""
+"""Every setting that decided the weights, and the recipes of the models it started from. Written by
+training.train; read by training.calibrate, the model card and the Dashboard."""
+AVERAGE_FILE = "average.json"
+"""Written by training that averages weights: how many epochs, and the average's val accuracy against the best
+epoch; read by the model card."""
+MODEL_CARD_FILE = "MODEL_CARD.md"
+"""Written by training.model_card from the files above; shown by the Dashboard."""
+
+DEFAULT_MODEL = MODELS_DIR / MODEL_FILE
+"""The emotion model every tool uses unless told otherwise."""
 
 
 def read_metrics(path: str | Path) -> dict | None:
@@ -77,26 +94,3 @@ def read_history(path: str | Path) -> list[dict[str, float]]:
             except (KeyError, ValueError):
                 continue
     return [rows[e] for e in sorted(rows)]
-
-
-def class_counts(data_dir: str | Path) -> dict[str, dict[str, int]]:
-    """Image files per emotion for each split folder present (`<data_dir>/<split>/<emotion>/`); {} when none."""
-    counts = {}
-    for split in SPLITS:
-        folder = Path(data_dir) / split
-        if folder.is_dir():
-            counts[split] = {emotion: len(_images(folder / emotion)) for emotion in EMOTIONS}
-    return counts
-
-
-def sample_faces(data_dir: str | Path, per_class: int, split: str = "train") -> dict[str, list[Path]]:
-    """The first `per_class` images (by name) of each emotion in one split, for a grid of examples."""
-    folder = Path(data_dir) / split
-    return {emotion: sorted(_images(folder / emotion))[:per_class] for emotion in EMOTIONS}
-
-
-def _images(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    with os.scandir(folder) as entries:
-        return [Path(e.path) for e in entries if e.is_file() and os.path.splitext(e.name)[1].lower() in IMAGE_SUFFIXES]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,10 +11,11 @@ import numpy as np
 import pandas as pd
 
 from .errors import DatasetError, InvalidImageError
-from .images import load_image, to_gray
+from .images import IMAGE_SUFFIXES, load_image, to_gray
 from .labels import CSV_USAGE_TO_SPLIT, EMOTIONS, IMAGE_SIZE
 
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".gif")
+SPLITS: tuple[str, ...] = ("train", "val")
+"""Dataset splits the Dashboard describes."""
 
 _SPLIT_ALIASES = {
     "train": "train",
@@ -179,3 +181,26 @@ def _parse_row(emotion: str, pixels: str) -> tuple[int, np.ndarray]:
 def _split(images: list, labels: list, problems: list, names: list | None = None) -> Split:
     stacked = np.stack(images) if images else np.zeros((0, IMAGE_SIZE, IMAGE_SIZE), np.uint8)
     return Split(stacked, np.asarray(labels, dtype=np.int64), tuple(problems), tuple(names or ()))
+
+
+def class_counts(data_dir: str | Path) -> dict[str, dict[str, int]]:
+    """Image files per emotion for each split folder present (`<data_dir>/<split>/<emotion>/`); {} when none."""
+    counts = {}
+    for split in SPLITS:
+        folder = Path(data_dir) / split
+        if folder.is_dir():
+            counts[split] = {emotion: len(_images(folder / emotion)) for emotion in EMOTIONS}
+    return counts
+
+
+def sample_faces(data_dir: str | Path, per_class: int, split: str = "train") -> dict[str, list[Path]]:
+    """The first `per_class` images (by name) of each emotion in one split, for a grid of examples."""
+    folder = Path(data_dir) / split
+    return {emotion: sorted(_images(folder / emotion))[:per_class] for emotion in EMOTIONS}
+
+
+def _images(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    with os.scandir(folder) as entries:
+        return [Path(e.path) for e in entries if e.is_file() and os.path.splitext(e.name)[1].lower() in IMAGE_SUFFIXES]

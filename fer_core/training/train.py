@@ -15,16 +15,14 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from .artifacts import AVERAGE_FILE, RECIPE_FILE, read_history
-from .classify import tta_views
-from .data import Split, load_fer2013
-from .errors import DatasetError
+from ..classify import tta_views
+from ..datasets import Split, load_fer2013
+from ..errors import DatasetError
+from ..labels import EMOTIONS
+from ..model_files import AVERAGE_FILE, HISTORY_FILE, MODEL_FILE, RECIPE_FILE, read_history
 from .ferplus import crowd_majority, crowd_targets, is_face, read_votes
-from .labels import EMOTIONS
 from .model import build_model
 
-MODEL_FILE = "emotion.keras"
-HISTORY_FILE = "history.csv"
 _RUNNING_AVERAGE = "average.npz"
 _TEACHER_ANSWERS = "teacher_answers.npz"
 
@@ -128,7 +126,7 @@ def train(
         loss=keras.losses.CategoricalCrossentropy(label_smoothing=recipe.label_smoothing),
         metrics=["accuracy"],
     )
-    monitor = "val_crowd_accuracy" if recipe.votes else "val_accuracy"
+    monitor = selection_metric(recipe)
     built_in = [
         *scoring,
         keras.callbacks.BackupAndRestore(str(out / "resume")),
@@ -159,6 +157,12 @@ def train(
     (out / _TEACHER_ANSWERS).unlink(missing_ok=True)
     _strip_optimizer(out / MODEL_FILE)
     return out / MODEL_FILE
+
+
+def selection_metric(recipe: Recipe | dict) -> str:
+    """The val score that picks the epoch to keep: agreement with the FER+ crowd when training used its votes."""
+    votes = recipe.get("votes") if isinstance(recipe, dict) else recipe.votes
+    return "val_crowd_accuracy" if votes else "val_accuracy"
 
 
 def _with_votes(recipe: Recipe, split_name: str, split: Split) -> tuple[Split, np.ndarray]:

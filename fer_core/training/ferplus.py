@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .data import Split
-from .errors import DatasetError
-from .labels import EMOTIONS
+from ..datasets import Split
+from ..errors import DatasetError
+from ..labels import EMOTIONS
 
 VOTE_NAMES: tuple[str, ...] = (*EMOTIONS, "contempt", "unknown", "not_face")
 """The vote columns of ferplus.csv, in order: FER2013's seven emotions first, in EMOTIONS order."""
