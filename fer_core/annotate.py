@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from .labels import EMOTIONS, color_bgr
+from .labels import COLORS, EMOTIONS, color_bgr, ink_on
 from .recognizer import FaceResult
 
 
@@ -28,20 +28,21 @@ def annotate(
         box = result.box
         cv2.rectangle(canvas, (box.x, box.y), (box.x + box.width, box.y + box.height), color, thickness)
         label = f"{number} {result.label}" if result.uncertain else f"{number} {result.emotion} {result.confidence:.0%}"
-        _label(canvas, label, box.x, box.y, color, scale=max(0.5, box.width / 220))
+        _label(canvas, label, box.x, box.y, result.emotion, scale=max(0.5, box.width / 220))
         if show_probabilities:
             _bars(canvas, result, box.x, box.y + box.height + thickness, max(box.width, 90))
     return canvas[:, :, ::-1].copy()
 
 
-def _label(canvas: np.ndarray, text: str, x: int, y: int, color: tuple[int, int, int], scale: float) -> None:
-    """Text on a filled strip above the box (below its top edge when there is no room above)."""
+def _label(canvas: np.ndarray, text: str, x: int, y: int, emotion: str, scale: float) -> None:
+    """Text on a strip of the emotion's colour above the box (below its top edge when there is no room above)."""
+    color = color_bgr(emotion)
     font = cv2.FONT_HERSHEY_SIMPLEX
     weight = max(1, round(scale * 2))
     (width, height), base = cv2.getTextSize(text, font, scale, weight)
     top = y - height - base - 4 if y - height - base - 4 >= 0 else y
     cv2.rectangle(canvas, (x, top), (x + width + 6, top + height + base + 4), color, cv2.FILLED)
-    ink = (0, 0, 0) if sum(color) > 400 else (255, 255, 255)
+    ink = (0, 0, 0) if ink_on(COLORS[emotion]) == "#000000" else (255, 255, 255)
     cv2.putText(canvas, text, (x + 3, top + height + 2), font, scale, ink, weight, cv2.LINE_AA)
 
 

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from .detect import DETECTOR_RANGES
 from .errors import FerError
 from .images import IMAGE_SUFFIXES
 from .model_files import DEFAULT_MODEL
@@ -23,12 +24,12 @@ def main(argv: list[str] | None = None) -> int:
 
     analyze = commands.add_parser("analyze", help="find faces in images and print their emotions")
     analyze.add_argument("images", nargs="+", help="image files")
-    analyze.add_argument("--json", action="store_true", help="print JSON (schema in README.md)")
+    analyze.add_argument("--json", action="store_true", help="print JSON (schema in docs/cli.md)")
     analyze.add_argument(
         "--annotate", metavar="OUT", help="write annotated image(s): a file for one image, else a folder"
     )
     _add_model_options(analyze)
-    analyze.add_argument("--range", choices=("near", "far", "auto"), default="auto", help="face detector range")
+    analyze.add_argument("--range", choices=DETECTOR_RANGES, default="auto", help="face detector range")
 
     evaluate = commands.add_parser("evaluate", help="score the model on labelled images")
     evaluate.add_argument("data", help="folder of <class>/ images, or a FER2013 CSV")
@@ -42,11 +43,15 @@ def main(argv: list[str] | None = None) -> int:
     video.add_argument("--every", type=_positive, default=1, metavar="N", help="analyse every Nth frame (default 1)")
     video.add_argument("--annotate", metavar="OUT.mp4", help="also write the video with numbered boxes and emotions")
     _add_model_options(video)
-    video.add_argument("--range", choices=("near", "far", "auto"), default="near", help="face detector range")
+    video.add_argument("--range", choices=DETECTOR_RANGES, default="near", help="face detector range")
 
-    args = parser.parse_args(argv)
+    return run_command(parser.parse_args(argv), {"analyze": _analyze, "evaluate": _evaluate, "video": _video})
+
+
+def run_command(args: argparse.Namespace, commands: dict[str, Callable[[argparse.Namespace], int]]) -> int:
+    """Run the chosen command; a FerError (bad input, missing model) is printed as one line and exits with 2."""
     try:
-        return {"analyze": _analyze, "evaluate": _evaluate, "video": _video}[args.command](args)
+        return commands[args.command](args)
     except FerError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

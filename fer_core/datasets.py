@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DatasetError, InvalidImageError
+from .ferplus import VOTES_FILE, is_face, read_votes
 from .images import IMAGE_SUFFIXES, load_image, to_gray
 from .labels import CSV_USAGE_TO_SPLIT, EMOTIONS, IMAGE_SIZE
 
@@ -194,9 +195,17 @@ def class_counts(data_dir: str | Path) -> dict[str, dict[str, int]]:
 
 
 def sample_faces(data_dir: str | Path, per_class: int, split: str = "train") -> dict[str, list[Path]]:
-    """The first `per_class` images (by name) of each emotion in one split, for a grid of examples."""
+    """The first `per_class` images (by name) of each emotion in one split, for a grid of examples; images the FER+
+    crowd called not a face (blank, text, cartoons) are skipped when the copy has its ferplus.csv."""
     folder = Path(data_dir) / split
-    return {emotion: sorted(_images(folder / emotion))[:per_class] for emotion in EMOTIONS}
+    paths = {emotion: sorted(_images(folder / emotion)) for emotion in EMOTIONS}
+    votes_file = Path(data_dir) / VOTES_FILE
+    if votes_file.is_file():
+        names = [f"{emotion}/{path.name}" for emotion in EMOTIONS for path in paths[emotion]]
+        faces = is_face(read_votes(votes_file, split, names))
+        non_faces = {name for name, face in zip(names, faces, strict=True) if not face}
+        paths = {e: [p for p in found if f"{e}/{p.name}" not in non_faces] for e, found in paths.items()}
+    return {emotion: found[:per_class] for emotion, found in paths.items()}
 
 
 def _images(folder: Path) -> list[Path]:

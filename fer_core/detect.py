@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 import cv2
 import numpy as np
 
 DetectorRange = Literal["near", "far", "auto"]
+DETECTOR_RANGES: tuple[DetectorRange, ...] = get_args(DetectorRange)
+"""The detector ranges, in the order settings list them."""
 
 KEYPOINT_NAMES = ("right_eye", "left_eye", "nose", "mouth", "right_ear", "left_ear")
 """BlazeFace's six keypoints in its order; right/left are the person's, so right_eye is on the image's left."""
@@ -35,7 +37,20 @@ class Box:
     height: int
 
     def area(self) -> int:
+        """Pixels inside the box."""
         return self.width * self.height
+
+    def overlap(self, other: Box, over: Literal["union", "smaller"] = "union") -> float:
+        """Shared area as a share of both boxes' union (IoU: 1 only for the same box; what tracking matches on)
+        or of the smaller box (1 when one holds the other; what finds one face detected twice)."""
+        w = min(self.x + self.width, other.x + other.width) - max(self.x, other.x)
+        h = min(self.y + self.height, other.y + other.height) - max(self.y, other.y)
+        if w <= 0 or h <= 0:
+            return 0.0
+        shared = w * h
+        if over == "smaller":
+            return shared / min(self.area(), other.area())
+        return shared / (self.area() + other.area() - shared)
 
 
 @dataclass(frozen=True)
@@ -51,8 +66,8 @@ class FaceDetector:
     """MediaPipe face detection, created on first use; safe to share between threads (calls are serialised)."""
 
     def __init__(self, detector_range: DetectorRange = "auto", min_score: float = 0.5) -> None:
-        if detector_range not in ("near", "far", "auto"):
-            raise ValueError(f"detector_range must be 'near', 'far' or 'auto', not {detector_range!r}")
+        if detector_range not in DETECTOR_RANGES:
+            raise ValueError(f"detector_range must be one of {DETECTOR_RANGES}, not {detector_range!r}")
         self.detector_range = detector_range
         self.min_score = min_score
         self._models: dict[int, object] = {}
@@ -142,14 +157,6 @@ def _suppress_overlaps(faces: list[Face], max_overlap: float = 0.3) -> list[Face
     """Keep the best-scoring face among boxes that overlap (intersection over the smaller box > max_overlap)."""
     kept: list[Face] = []
     for face in sorted(faces, key=lambda f: f.score, reverse=True):
-        if all(_overlap(face.box, k.box) <= max_overlap for k in kept):
+        if all(face.box.overlap(k.box, over="smaller") <= max_overlap for k in kept):
             kept.append(face)
     return kept
-
-
-def _overlap(a: Box, b: Box) -> float:
-    w = min(a.x + a.width, b.x + b.width) - max(a.x, b.x)
-    h = min(a.y + a.height, b.y + b.height) - max(a.y, b.y)
-    if w <= 0 or h <= 0:
-        return 0.0
-    return w * h / min(a.area(), b.area())

@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 
 from .classify import EmotionClassifier
-from .labels import EMOTIONS
+from .labels import EMOTIONS, IMAGE_SIZE
 
 
 class Explainer:
@@ -28,8 +28,8 @@ class Explainer:
         """A 48x48 float map in [0, 1] of where the evidence for `emotion` (default: the top one) lies."""
         import tensorflow as tf
 
-        if face.shape != (48, 48):
-            raise ValueError(f"face must be a 48x48 gray crop, not {face.shape}")
+        if face.shape != (IMAGE_SIZE, IMAGE_SIZE):
+            raise ValueError(f"face must be a {IMAGE_SIZE}x{IMAGE_SIZE} gray crop, not {face.shape}")
         grad_model = self._model()
         batch = tf.constant(face[None, :, :, None].astype(np.float32))
         with tf.GradientTape() as tape:
@@ -59,7 +59,7 @@ class Explainer:
 def _grad_cam(features: np.ndarray, gradients: np.ndarray) -> np.ndarray:
     """One stage's (h, w, c) feature maps weighted by their mean gradient, positive part, resized to 48x48."""
     cam = np.maximum((features * gradients.mean(axis=(0, 1))).sum(axis=-1), 0)
-    return np.maximum(cv2.resize(cam, (48, 48), interpolation=cv2.INTER_CUBIC), 0)
+    return np.maximum(cv2.resize(cam, (IMAGE_SIZE, IMAGE_SIZE), interpolation=cv2.INTER_CUBIC), 0)
 
 
 def _scaled(cam: np.ndarray) -> np.ndarray:

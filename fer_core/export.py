@@ -53,7 +53,7 @@ def table_csv(photos: Sequence[PhotoResult]) -> bytes:
 
 
 def analysis_document(photos: Sequence[PhotoResult], model_name: str) -> dict:
-    """The `analyze --json` document (schema in README): every photo with its size, error and numbered faces."""
+    """The `analyze --json` document (schema in docs/cli.md): every photo with its size, error and numbered faces."""
     images = [
         {
             "path": photo.name,

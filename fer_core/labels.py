@@ -23,5 +23,17 @@ IMAGE_SIZE = 48
 
 def color_bgr(emotion: str) -> tuple[int, int, int]:
     """An emotion's colour as an OpenCV BGR tuple."""
-    r, g, b = (int(COLORS[emotion][i : i + 2], 16) for i in (1, 3, 5))
+    r, g, b = _rgb(COLORS[emotion])
     return b, g, r
+
+
+def ink_on(color: str) -> str:
+    """ "#000000" or "#ffffff", whichever has the higher contrast on the background colour "#rrggbb" (WCAG)."""
+    channels = [value / 255 for value in _rgb(color)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "#000000" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "#ffffff"
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    return tuple(int(color[i : i + 2], 16) for i in (1, 3, 5))

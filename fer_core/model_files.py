@@ -9,8 +9,9 @@ from pathlib import Path
 
 from .errors import DatasetError
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
-"""The shipped model folder."""
+_INSTALLED_MODELS = Path(__file__).resolve().parent / "models"
+MODELS_DIR = _INSTALLED_MODELS if _INSTALLED_MODELS.is_dir() else Path(__file__).resolve().parent.parent / "models"
+"""The shipped model folder: the checkout's top-level models/, installed as fer_core/models by `pip install .`."""
 
 MODEL_FILE = "emotion.keras"
 """The network (Keras 3). Written by training.train; read by classify."""
@@ -54,7 +55,7 @@ def read_metrics(path: str | Path) -> dict | None:
 
 
 def read_calibration_report(model_dir: str | Path) -> dict | None:
-    """What `python -m fer_core calibrate` measured (calibration.json's report), or None when the model has none."""
+    """What `python -m fer_core.training calibrate` measured (calibration.json's report); None when absent."""
     path = Path(model_dir) / CALIBRATION_FILE
     if not path.is_file():
         return None
@@ -63,6 +64,21 @@ def read_calibration_report(model_dir: str | Path) -> dict | None:
     except (OSError, ValueError, AttributeError) as exc:
         raise DatasetError(f"{path.name} is not a readable calibration file: {exc}") from exc
     return report if isinstance(report, dict) and "val_ece_after" in report else None
+
+
+def read_accuracy(model_dir: str | Path) -> dict | None:
+    """The accuracy report (accuracy.json: val against FER2013 and FER+, real photos, speed), or None if absent."""
+    path = Path(model_dir) / ACCURACY_FILE
+    if not path.is_file():
+        return None
+    try:
+        report = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise DatasetError(f"{path.name} is not a readable accuracy report: {exc}") from exc
+    missing = {"val", "wild_dev", "speed"} - set(report)
+    if missing:
+        raise DatasetError(f"{path.name} lacks {', '.join(sorted(missing))}; re-run bench/accuracy.py.")
+    return report
 
 
 def read_model_card(model_dir: str | Path) -> str | None:

@@ -7,18 +7,22 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .detect import Box
 from .labels import EMOTIONS
 from .recognizer import FaceResult
 
 
 @dataclass
 class Track:
-    """One face followed over time: its id, latest (smoothed) result and when it was last seen."""
+    """One face followed over time: its id, latest (smoothed) result and when it was last seen.
+
+    `probabilities` holds the smoothed probabilities as an array in EMOTIONS order, the shape they keep through
+    a frame's analysis; `result.probabilities` is the same numbers as a dict, for drawing and tables.
+    """
 
     id: int
     result: FaceResult
     last_seen: float
+    probabilities: np.ndarray
 
 
 class FaceTracker:
@@ -39,7 +43,7 @@ class FaceTracker:
         """Feed one frame's faces (seen at time `now`, seconds); returns the faces of this frame as tracks, by id."""
         self.tracks = [t for t in self.tracks if now - t.last_seen <= self.forget_seconds]
         pairs = sorted(
-            ((iou(t.result.box, r.box), ti, ri) for ti, t in enumerate(self.tracks) for ri, r in enumerate(results)),
+            ((t.result.box.overlap(r.box), ti, ri) for ti, t in enumerate(self.tracks) for ri, r in enumerate(results)),
             reverse=True,
         )
         matched_tracks: set[int] = set()
@@ -49,14 +53,12 @@ class FaceTracker:
                 break
             if ti in matched_tracks or ri in matched_results:
                 continue
-            track = self.tracks[ti]
-            track.result = self._blend(track, results[ri], now)
-            track.last_seen = now
+            self._blend(self.tracks[ti], results[ri], now)
             matched_tracks.add(ti)
-            matched_results[ri] = track
+            matched_results[ri] = self.tracks[ti]
         for ri, result in enumerate(results):
             if ri not in matched_results:
-                track = Track(self._next_id, result, now)
+                track = Track(self._next_id, result, now, _vector(result))
                 self._next_id += 1
                 self.tracks.append(track)
                 matched_results[ri] = track
@@ -66,20 +68,16 @@ class FaceTracker:
         """Tracks still remembered at time `now` (for frames that were not analysed), by id."""
         return sorted((t for t in self.tracks if now - t.last_seen <= self.forget_seconds), key=lambda t: t.id)
 
-    def _blend(self, track: Track, result: FaceResult, now: float) -> FaceResult:
+    def _blend(self, track: Track, result: FaceResult, now: float) -> None:
+        """Move the track to `result`'s box, its probabilities towards `result`'s as much as the time gap says."""
         weight = 1.0 - math.exp(-max(now - track.last_seen, 0.0) / self.smoothing_seconds)
-        old = np.array([track.result.probabilities[e] for e in EMOTIONS])
-        new = np.array([result.probabilities[e] for e in EMOTIONS])
-        mixed = (1.0 - weight) * old + weight * new
+        mixed = (1.0 - weight) * track.probabilities + weight * _vector(result)
         mixed /= mixed.sum()
-        return replace(result, probabilities=dict(zip(EMOTIONS, map(float, mixed), strict=True)))
+        track.probabilities = mixed
+        track.result = replace(result, probabilities=dict(zip(EMOTIONS, mixed.tolist(), strict=True)))
+        track.last_seen = now
 
 
-def iou(a: Box, b: Box) -> float:
-    """Intersection over union of two boxes (0: apart, 1: identical)."""
-    w = min(a.x + a.width, b.x + b.width) - max(a.x, b.x)
-    h = min(a.y + a.height, b.y + b.height) - max(a.y, b.y)
-    if w <= 0 or h <= 0:
-        return 0.0
-    inter = w * h
-    return inter / (a.area() + b.area() - inter)
+def _vector(result: FaceResult) -> np.ndarray:
+    """A result's probabilities as an array in EMOTIONS order."""
+    return np.array([result.probabilities[e] for e in EMOTIONS])

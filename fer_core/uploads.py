@@ -1,4 +1,7 @@
-"""Accept photos people upload: check type and size, decode, find faces; every failure becomes a readable reason."""
+"""Accept files people upload: one check of type and size for photos and videos; decode and analyse photos.
+
+Every failure becomes a readable reason: a FerError whose message can be shown as it is.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +10,37 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import FerError, InvalidImageError
+from .errors import FerError, InvalidImageError, InvalidVideoError
 from .images import IMAGE_SUFFIXES, load_image
 from .recognizer import EmotionRecognizer, FaceResult
 
 PHOTO_TYPES: tuple[str, ...] = tuple(suffix.lstrip(".") for suffix in IMAGE_SUFFIXES)
 """File extensions the Photos page accepts (lower case, no dot)."""
+
+VIDEO_TYPES: tuple[str, ...] = ("mp4", "mov", "m4v", "webm", "mkv", "avi")
+"""File extensions the Video page and CLI accept (lower case, no dot)."""
+
+SOUND_TYPES: tuple[str, ...] = ("mp3", "m4a", "wav", "aac", "ogg", "oga", "opus", "flac", "wma")
+"""Extensions of sound-only files, which get their own message."""
+
+
+@dataclass(frozen=True)
+class UploadKind:
+    """What a page accepts: its file extensions, the error it raises, and the words its refusals use."""
+
+    types: tuple[str, ...]
+    error: type[FerError]
+    noun: str
+    """One such file, in a sentence: "photo", "video"."""
+    described: str
+    """What to upload instead, in a sentence: "JPEG, PNG, ... photos"."""
+
+
+PHOTOS = UploadKind(PHOTO_TYPES, InvalidImageError, "photo", "JPEG, PNG, WebP, BMP, TIFF or GIF photos")
+"""Photo uploads (the Photos page)."""
+
+VIDEOS = UploadKind(VIDEO_TYPES, InvalidVideoError, "video", "an MP4, MOV, WebM, MKV or AVI video")
+"""Video uploads (the Video page)."""
 
 
 @dataclass(frozen=True)
@@ -25,22 +53,25 @@ class PhotoResult:
     error: str | None = None
 
 
-def check_upload(name: str, size: int, max_bytes: int) -> None:
-    """Raise InvalidImageError when a file has an unsupported extension or is larger than `max_bytes`."""
+def check_upload(name: str, size: int, max_bytes: int, kind: UploadKind) -> None:
+    """Raise `kind.error` when a file's extension is not one of `kind.types` or it is larger than `max_bytes`.
+
+    Checked before anything is decoded, so a wrong or huge file costs nothing and gets a reason a person can act on.
+    """
     suffix = Path(name).suffix.lower().lstrip(".")
-    if suffix not in PHOTO_TYPES:
-        shown = f".{suffix}" if suffix else "no extension"
-        raise InvalidImageError(
-            f"{shown} files are not supported; please upload JPEG, PNG, WebP, BMP, TIFF or GIF photos."
-        )
+    if suffix in SOUND_TYPES and suffix not in kind.types:
+        raise kind.error(f".{suffix} files hold sound but no picture; please upload a {kind.noun}.")
+    if suffix not in kind.types:
+        shown = f".{suffix} files are" if suffix else "Files with no extension are"
+        raise kind.error(f"{shown} not supported; please upload {kind.described}.")
     if size > max_bytes:
-        raise InvalidImageError(f"The file is too large ({size / 1e6:.1f} MB); the limit is {max_bytes / 1e6:.0f} MB.")
+        raise kind.error(f"The {kind.noun} is too large ({size / 1e6:.1f} MB); the limit is {max_bytes / 1e6:.0f} MB.")
 
 
 def analyze_photo(name: str, data: bytes, recognizer: EmotionRecognizer, max_bytes: int) -> PhotoResult:
     """Check, decode and analyse one uploaded file; problems are returned in `error`, never raised."""
     try:
-        check_upload(name, len(data), max_bytes)
+        check_upload(name, len(data), max_bytes, PHOTOS)
     except FerError as exc:
         return PhotoResult(name, error=str(exc))
     return _photo(name, data, recognizer)

@@ -15,25 +15,27 @@ import numpy as np
 import streamlit as st
 
 from fer_core import COLORS, EMOTIONS, EmotionRecognizer, FerError
+from fer_core.detect import DETECTOR_RANGES
 from fer_core.explain import Explainer
-from fer_core.labels import IMAGE_SIZE
+from fer_core.labels import IMAGE_SIZE, ink_on
 from fer_core.model_files import DEFAULT_MODEL
 from pages import _charts as charts
 
 ROOT = Path(__file__).resolve().parent.parent
 
-DETECTOR_RANGES = {
-    "near": "Close to the camera (portraits, selfies)",
-    "far": "Small or far away (group photos)",
-    "auto": "Both (slower)",
-}
+RANGE_WORDS = dict(
+    zip(
+        DETECTOR_RANGES,
+        ("Close to the camera (portraits, selfies)", "Small or far away (group photos)", "Both (slower)"),
+        strict=True,
+    )
+)
+"""How the "Where are the faces?" setting names each detector range."""
 
 
 def where_are_the_faces(hint: str) -> str:
     """The "Where are the faces?" setting: returns the detector range chosen ("near", "far" or "auto")."""
-    return st.radio(
-        "Where are the faces?", list(DETECTOR_RANGES), format_func=DETECTOR_RANGES.get, horizontal=True, help=hint
-    )
+    return st.radio("Where are the faces?", list(RANGE_WORDS), format_func=RANGE_WORDS.get, horizontal=True, help=hint)
 
 
 def model_path() -> Path:
@@ -115,7 +117,7 @@ def rtc_configuration() -> dict:
 def emotion_legend() -> None:
     """The seven emotions as coloured chips, the same colours as every box and chart."""
     chips = " ".join(
-        f'<span style="background:{COLORS[e]};color:{"#000" if e == "happy" else "#fff"};'
+        f'<span style="background:{COLORS[e]};color:{ink_on(COLORS[e])};'
         f'padding:2px 10px;border-radius:12px;margin-right:4px;font-size:0.9em">{e}</span>'
         for e in EMOTIONS
     )

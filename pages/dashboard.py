@@ -8,6 +8,7 @@ from fer_core import EMOTIONS, FerError, datasets, model_files
 from fer_core.archive import extract_dataset
 from fer_core.evaluate import evaluate
 from pages import _charts as charts
+from pages._accuracy import show_accuracy
 from pages._server import set_up_server
 from pages._ui import data_dir, emotion_legend, model_dir, progress_callback, recognizer, show_report
 
@@ -64,6 +65,14 @@ with model_tab:
             "and its accuracy charts appear here.",
             icon=":material/hourglass_top:",
         )
+    try:
+        accuracy = model_files.read_accuracy(folder)
+    except FerError as exc:
+        accuracy = None
+        st.error(f"The accuracy report could not be read: {exc}")
+    if accuracy:
+        st.subheader("Does it agree with people?")
+        show_accuracy(accuracy)
     st.subheader("How training went")
     history = model_files.read_history(folder / model_files.HISTORY_FILE)
     if history:

@@ -4,8 +4,10 @@ import av
 import streamlit as st
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
-from fer_core.live import EmotionTimeline, LiveProcessor
+from fer_core.live import LiveProcessor
+from fer_core.live_view import LiveView
 from pages import _charts as charts
+from pages._live_connection import ConnectionWatch
 from pages._server import set_up_server
 from pages._ui import emotion_legend, ready_recognizer, rtc_configuration
 
@@ -22,11 +24,15 @@ CAMERA_MESSAGES = {
 st.title("Live")
 st.caption("Turn on your camera: every face is followed, and its emotion is drawn on the video as it changes.")
 
+# The processor analyses frames in streamlit-webrtc's worker thread; this page learns what it found only from
+# the updates it drains into `view`, and watches the connection itself.
 if "live_processor" not in st.session_state:
     st.session_state.live_processor = LiveProcessor(ready_recognizer("near", "Live analysis"))
-    st.session_state.live_timeline = EmotionTimeline()
+    st.session_state.live_view = LiveView()
+    st.session_state.live_watch = ConnectionWatch(st.session_state.live_view)
 processor: LiveProcessor = st.session_state.live_processor
-timeline: EmotionTimeline = st.session_state.live_timeline
+view: LiveView = st.session_state.live_view
+watch: ConnectionWatch = st.session_state.live_watch
 
 
 def on_frame(frame: av.VideoFrame) -> av.VideoFrame:
@@ -44,11 +50,12 @@ with video_col:
         # encoding per stream against a 30 fps webcam, so a small server can hold several streams at once.
         media_stream_constraints={"video": {"width": {"ideal": 640}, "frameRate": {"max": 15}}, "audio": False},
         video_frame_callback=on_frame,
-        on_video_ended=processor.stream_ended,
+        on_video_ended=watch.stream_ended,
         async_processing=True,
         translations=CAMERA_MESSAGES,
     )
-    processor.page_sees(ctx.state.playing)
+    view.drain(processor.updates)
+    watch.page_sees(ctx.state.playing)
     processor.show_probabilities = st.toggle("Show probability bars on the video", value=True)
     st.caption(
         "Press **START** and allow the camera. The video is analysed on this computer and never recorded. "
@@ -61,33 +68,33 @@ with video_col:
 @st.fragment(run_every=1.0 if ctx.state.playing else None)
 def emotion_panel() -> None:
     """Drains the callback's queue and redraws the readouts and the emotion-mix chart once a second."""
-    timeline.drain(processor.updates)
-    latest = timeline.latest()
+    view.drain(processor.updates)
+    latest = view.latest
     st.subheader("Emotion mix, last 20 seconds")
-    notice = processor.notice()
+    notice = watch.notice()
     if notice:
         level, text = notice
         (st.warning if level == "warning" else st.info)(text, icon=":material/link_off:")
-    if processor.error:
-        st.error(f"Analysis stopped: {processor.error}", icon=":material/error:")
+    if latest is not None and latest.error:
+        st.error(f"Analysis stopped: {latest.error}", icon=":material/error:")
     if latest is None:
         st.info("Press START to see how the emotions in view change over time.", icon=":material/play_circle:")
     else:
         faces, speed, analysed = st.columns(3)
         faces.metric("Faces in view", latest.faces)
         speed.metric("Frames per second", f"{latest.fps:.0f}")
-        analysed.metric("Frames analysed", f"{processor.analyzed:,}")
-        seconds, shares = timeline.series()
+        analysed.metric("Frames analysed", f"{latest.frames_analyzed:,}")
+        seconds, shares = view.timeline.series()
         if seconds:
             st.plotly_chart(charts.emotion_mix(seconds, shares), key="emotion-mix")
         else:
             st.info("No face in view yet: look at the camera.", icon=":material/face:")
     st.download_button(
         "Download this session's log (CSV)",
-        processor.log.csv(),
+        view.log.csv(),
         "fer-live-log.csv",
         "text/csv",
-        disabled=processor.frames == 0,
+        disabled=latest is None,
         help="One row per second: frames, faces and the average probability of each emotion.",
     )
 

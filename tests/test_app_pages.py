@@ -64,11 +64,11 @@ def test_an_uploaded_photo_gets_a_faces_table_with_its_probabilities():
 
 def test_the_photos_page_averages_twelve_views_of_each_face():
     from fer_core import EMOTIONS, EmotionRecognizer
-    from pages._ui import DETECTOR_RANGES
+    from pages._ui import RANGE_WORDS
 
     photo = (PHOTOS / "grace_hopper.jpg").read_bytes()
     table = _upload(_app("pages/photos.py"), "portrait.jpg", photo).dataframe[0].value
-    page_default = EmotionRecognizer(detector_range=next(iter(DETECTOR_RANGES)), min_face_score=0.3)
+    page_default = EmotionRecognizer(detector_range=next(iter(RANGE_WORDS)), min_face_score=0.3)
     [single] = page_default.analyze(photo)
     [averaged] = page_default.with_tta().analyze(photo)
     shown = table.iloc[0][list(EMOTIONS)].tolist()

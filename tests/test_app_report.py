@@ -1,4 +1,4 @@
-"""The logic under the pages: upload checks, the faces table and its exports, shared charts, dashboard readers."""
+"""The logic under the pages: the faces table and its exports, shared charts, dashboard readers."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import zipfile
 import numpy as np
 import pytest
 
-from fer_core import COLORS, EMOTIONS, DatasetError, InvalidImageError, datasets, export, model_files
-from fer_core.uploads import PhotoResult, analyze_photo, check_upload, keep_faces
+from fer_core import COLORS, EMOTIONS, DatasetError, datasets, export, model_files
+from fer_core.uploads import PhotoResult, analyze_photo, keep_faces
 from pages import _charts as charts
 
 
@@ -20,18 +20,6 @@ def photos(recognizer, group_photo, portrait) -> list[PhotoResult]:
         analyze_photo(path.name, path.read_bytes(), recognizer, max_bytes=50_000_000)
         for path in (group_photo, portrait)
     ] + [analyze_photo("notes.png", b"not an image", recognizer, max_bytes=50_000_000)]
-
-
-def test_files_over_the_upload_limit_are_refused_with_the_limit_in_the_message():
-    with pytest.raises(InvalidImageError, match=r"too large \(2.0 MB\); the limit is 1 MB"):
-        check_upload("big.jpg", 2_000_000, max_bytes=1_000_000)
-
-
-def test_unsupported_and_missing_extensions_are_refused():
-    with pytest.raises(InvalidImageError, match=r"\.pdf files are not supported"):
-        check_upload("paper.pdf", 10, max_bytes=100)
-    with pytest.raises(InvalidImageError, match="no extension"):
-        check_upload("photo", 10, max_bytes=100)
 
 
 def test_a_bad_upload_becomes_a_result_with_a_reason_instead_of_an_exception(photos):

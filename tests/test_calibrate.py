@@ -18,7 +18,8 @@ from fer_core.export import verdict
 from fer_core.model_files import CALIBRATION_FILE
 from fer_core.recognizer import FaceResult
 from fer_core.training.calibrate import calibrate_model, choose_uncertain_margin, fit_temperature
-from fer_core.training.train import Recipe, train
+from fer_core.training.recipe import Recipe
+from fer_core.training.train import train
 
 from .conftest import FER_TINY
 

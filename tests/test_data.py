@@ -93,3 +93,18 @@ def test_split_off_keeps_the_same_share_of_every_class_apart_for_the_same_seed()
     other = split.split_off(0.1, seed=4)[1]
     assert np.array_equal(again.images, held.images)
     assert not np.array_equal(other.images, held.images)
+
+
+def test_example_faces_leave_out_what_the_fer_plus_crowd_called_not_a_face(tmp_path):
+    from fer_core.datasets import sample_faces
+    from fer_core.ferplus import VOTE_NAMES
+
+    for name in ("0.jpg", "1.jpg", "2.jpg"):
+        path = tmp_path / "train" / "happy" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"")
+    rows = ["file," + ",".join(VOTE_NAMES)]
+    rows.append("train/happy/0.jpg," + ",".join("10" if v == "not_face" else "0" for v in VOTE_NAMES))
+    rows.append("train/happy/1.jpg," + ",".join("10" if v == "happy" else "0" for v in VOTE_NAMES))
+    (tmp_path / "ferplus.csv").write_text("\n".join(rows) + "\n")
+    assert [p.name for p in sample_faces(tmp_path, per_class=2)["happy"]] == ["1.jpg", "2.jpg"]

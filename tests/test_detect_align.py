@@ -111,3 +111,14 @@ def _same_place(a: Box, b: Box) -> bool:
     w = min(a.x + a.width, b.x + b.width) - max(a.x, b.x)
     h = min(a.y + a.height, b.y + b.height) - max(a.y, b.y)
     return w > 0 and h > 0 and w * h > 0.3 * min(a.area(), b.area())
+
+
+def test_iou_of_identical_boxes_is_one_and_of_separate_boxes_zero():
+    assert Box(0, 0, 10, 10).overlap(Box(0, 0, 10, 10)) == 1.0
+    assert Box(0, 0, 10, 10).overlap(Box(20, 20, 10, 10)) == 0.0
+
+
+def test_a_box_inside_another_overlaps_it_fully_over_the_smaller_box_but_not_over_the_union():
+    inner, outer = Box(10, 10, 10, 10), Box(0, 0, 40, 40)
+    assert inner.overlap(outer, over="smaller") == outer.overlap(inner, over="smaller") == 1.0
+    assert inner.overlap(outer) == pytest.approx(100 / 1600)

@@ -3,8 +3,8 @@ import pytest
 
 from fer_core.datasets import Split
 from fer_core.errors import DatasetError
+from fer_core.ferplus import VOTE_NAMES, crowd_majority, crowd_targets, is_face, read_votes
 from fer_core.labels import EMOTIONS
-from fer_core.training.ferplus import VOTE_NAMES, crowd_majority, crowd_targets, is_face, read_votes
 
 
 def _votes(**counts: int) -> list[int]:
@@ -57,7 +57,7 @@ def test_votes_are_matched_to_faces_by_file_name(tmp_path):
     rows.append("val/sad/2.jpg," + ",".join(map(str, _votes(not_face=10))))
     csv.write_text("\n".join([header, *rows]) + "\n")
     split = Split(np.zeros((3, 48, 48), np.uint8), np.array([4, 3, 6]), names=("sad/2.jpg", "happy/1.jpg", "x/3.jpg"))
-    votes = read_votes(csv, "val", split)
+    votes = read_votes(csv, "val", split.names)
     assert votes[0, VOTE_NAMES.index("not_face")] == 10
     assert votes[1, VOTE_NAMES.index("happy")] == 9
     assert votes[2].sum() == 0
@@ -66,4 +66,4 @@ def test_votes_are_matched_to_faces_by_file_name(tmp_path):
 def test_votes_need_named_faces():
     split = Split(np.zeros((1, 48, 48), np.uint8), np.array([0]))
     with pytest.raises(DatasetError, match="folders"):
-        read_votes("unused.csv", "train", split)
+        read_votes("unused.csv", "train", split.names)

@@ -9,7 +9,7 @@ from fer_core import EmotionRecognizer
 from fer_core.evaluate import evaluate
 from fer_core.model_files import AVERAGE_FILE
 from fer_core.training.model_card import write_model_card
-from fer_core.training.train import Recipe
+from fer_core.training.recipe import Recipe
 
 from .conftest import FER_TINY
 
@@ -105,7 +105,7 @@ def test_card_gives_every_train_command_of_a_warm_restart_and_the_settings_no_fl
     assert "starting from the weights of an earlier run" in card
     train = "python -m fer_core.training train --data ../shared/data/fer2013 --out"
     assert (
-        "# first set width=32 in fer_core.training.train.Recipe\n"
+        "# first set width=32 in fer_core.training.recipe.Recipe\n"
         f"{train} models-start\n"
         f"{train} models --epochs 15 --peak-lr 0.01 --warmup-epochs 1 --init models-start/emotion.keras\n"
     ) in card
@@ -147,3 +147,47 @@ def test_card_gives_the_teachers_train_commands_once_each_before_the_distilled_r
         "--teacher models-start/emotion.keras\n"
     ) in card
     assert "each target 70% the mean answer of 2 earlier model(s)" in card
+
+
+def _accuracy_report() -> dict:
+    recall = dict.fromkeys(("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"), 0.5)
+    photos = {"n": 10, "accuracy": 0.6, "macro_f1": 0.55, "recall": recall}
+    val = {"fer2013": {"accuracy": 0.675, "macro_f1": 0.66}, "ferplus_majority": {"accuracy": 0.8123, "n_counted": 90}}
+    return {
+        "command": "bench/accuracy.py --model models/emotion.keras",
+        "date": "2026-12-02T06:00:00+00:00",
+        "val": {"single": val, "tta12": val},
+        "wild_dev": {
+            "n_photos": 11,
+            "no_face": ["x.jpg"],
+            "single": {"all": photos, "report": photos},
+            "tta12": {"all": photos, "report": photos},
+        },
+        "speed": {"batch1_ms": 2.5, "batch1_tta12_ms": 16.0, "cpus": 2},
+    }
+
+
+def test_card_summarises_agreement_with_the_crowd_and_real_photos_from_the_accuracy_report(tmp_path, recognizer):
+    (tmp_path / "metrics.json").write_text(json.dumps(evaluate(FER_TINY, recognizer, crops=True)))
+    (tmp_path / "recipe.json").write_text(json.dumps(asdict(Recipe())))
+    (tmp_path / "emotion.keras").write_bytes(recognizer.classifier.model_path.read_bytes())
+    assert "Agreement with people" not in write_model_card(tmp_path).read_text()
+    (tmp_path / "accuracy.json").write_text(json.dumps(_accuracy_report()))
+    card = write_model_card(tmp_path).read_text()
+    assert "| val: accuracy against the FER+ crowd majority (90 faces) | 81.23% | 81.23% |" in card
+    assert "| wild_dev real photos, the held-out half (10 faces): accuracy / macro-F1 | 60.00% / 0.550 |" in card
+    assert "| classifier time per face (batch 1, 2 CPU cores) | 2.5 ms | 16.0 ms |" in card
+
+
+def test_card_says_a_model_trained_on_crowd_votes_was_chosen_by_agreement_with_the_crowd(tmp_path, recognizer):
+    (tmp_path / "metrics.json").write_text(json.dumps(evaluate(FER_TINY, recognizer, crops=True)))
+    recipe = Recipe(epochs=2, votes="../shared/data/fer2013/ferplus.csv", vote_weight=0.7)
+    (tmp_path / "recipe.json").write_text(json.dumps(asdict(recipe)))
+    (tmp_path / "history.csv").write_text(
+        "epoch,val_accuracy,val_crowd_accuracy,val_label_accuracy\n0,0.7,0.79,0.66\n1,0.69,0.81,0.67\n"
+    )
+    (tmp_path / "emotion.keras").write_bytes(recognizer.classifier.model_path.read_bytes())
+    card = write_model_card(tmp_path).read_text()
+    assert "kept epoch 2 (val agreement with the FER+ crowd majority 81.00%, with FER2013's labels 67.00%)" in card
+    assert "--votes ../shared/data/fer2013/ferplus.csv --vote-weight 0.7" in card
+    assert "FER+" in card.split("## Data and training")[1].split("- Reproduce")[0]

@@ -1,4 +1,4 @@
-"""The safe defaults the README's "Security and privacy" section promises, checked in the config and the code."""
+"""The safe defaults docs/security.md promises, checked in the config and the code."""
 
 from __future__ import annotations
 

@@ -10,21 +10,13 @@ import keras
 import numpy as np
 import pytest
 
-from fer_core.model_files import AVERAGE_FILE, read_history
+import fer_core.training.teachers
+from fer_core.model_files import AVERAGE_FILE, HISTORY_FILE, MODEL_FILE, RECIPE_FILE, read_history
+from fer_core.training.averaging import WeightAverage
 from fer_core.training.model import build_model
-from fer_core.training.train import (
-    HISTORY_FILE,
-    MODEL_FILE,
-    RECIPE_FILE,
-    Recipe,
-    ShuffledBatches,
-    WeightAverage,
-    class_weights,
-    learning_schedule,
-    read_recipe,
-    teacher_probabilities,
-    train,
-)
+from fer_core.training.recipe import Recipe, read_recipe
+from fer_core.training.teachers import teacher_probabilities
+from fer_core.training.train import ShuffledBatches, class_weights, learning_schedule, train
 
 from .conftest import FER_TINY
 
@@ -145,8 +137,6 @@ def test_distilled_training_records_its_teachers_and_their_recipes(dataset, tmp_
 
 
 def test_interrupted_distillation_resumes_without_asking_the_teachers_again(dataset, tmp_path, monkeypatch):
-    import fer_core.training.train
-
     teacher = str(train(dataset, tmp_path / "teacher", TINY))
     student, out = replace(TINY, teachers=(teacher,)), tmp_path / "student"
     with pytest.raises(KeyboardInterrupt):
@@ -156,7 +146,7 @@ def test_interrupted_distillation_resumes_without_asking_the_teachers_again(data
     def ask_again(*args, **kwargs):
         raise AssertionError("the teachers' saved answers should have been read")
 
-    monkeypatch.setattr(fer_core.training.train, "teacher_probabilities", ask_again)
+    monkeypatch.setattr(fer_core.training.teachers, "teacher_probabilities", ask_again)
     train(dataset, out, student)
     assert [row["epoch"] for row in read_history(out / HISTORY_FILE)] == [0, 1, 2]
     assert not (out / "teacher_answers.npz").exists()

@@ -18,16 +18,15 @@ import pytest
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 from streamlit.testing.v1 import AppTest
 
-from fer_core import EMOTIONS, load_image
+from fer_core import EMOTIONS, InvalidVideoError, load_image
 from fer_core.video import (
     TABLE_COLUMNS,
-    InvalidVideoError,
+    Mp4Writer,
     VideoAnalysis,
     VideoInfo,
     VideoProgress,
     analyze_upload,
     analyze_video,
-    check_upload,
 )
 
 from .conftest import PHOTOS, fitted, two_people_frames, write_video
@@ -169,14 +168,19 @@ def test_a_cut_off_video_gets_a_clear_message(two_people_video, recognizer):
     assert "not a video we can read" in _error(two_people_video.read_bytes()[:2000], recognizer)
 
 
-def test_uploads_of_other_types_or_too_large_are_refused():
-    with pytest.raises(InvalidVideoError, match=r"\.gif files are not supported"):
-        check_upload("party.gif", 10, 1000)
+def test_an_upload_of_another_type_is_refused_before_it_is_read(recognizer):
     with pytest.raises(InvalidVideoError, match=r"\.m4a files hold sound but no picture"):
-        check_upload("interview.m4a", 10, 1000)
-    with pytest.raises(InvalidVideoError, match="too large"):
-        check_upload("talk.mp4", 2_000_000, 1_000_000)
-    check_upload("Talk.MOV", 10, 1000)
+        analyze_upload("interview.m4a", b"not read", recognizer, 10_000_000)
+
+
+def test_the_writer_keeps_each_frames_own_time_in_order(tmp_path):
+    frames = [np.full((64, 96, 3), shade, np.uint8) for shade in (40, 120, 200)]
+    with Mp4Writer(tmp_path / "three.mp4", fps=10) as writer:
+        for rgb, seconds in zip(frames, (0.0, 0.0, 0.5), strict=True):
+            writer.write(rgb, seconds)
+    with av.open(str(tmp_path / "three.mp4")) as container:
+        times = [frame.time for frame in container.decode(video=0)]
+    assert times == pytest.approx([0.0, 0.001, 0.5], abs=1e-6)
 
 
 def test_an_upload_gives_the_annotated_video_and_leaves_no_temporary_files(

@@ -6,6 +6,7 @@ import argparse
 import sys
 from dataclasses import replace
 
+from ..cli import run_command
 from ..errors import FerError
 from ..model_files import DEFAULT_MODEL
 
@@ -45,16 +46,12 @@ def main(argv: list[str] | None = None) -> int:
     card = commands.add_parser("card", help="write MODEL_CARD.md from the metrics and history in a model folder")
     card.add_argument("--models", default="models", help="folder holding metrics.json, history.csv, recipe.json")
 
-    args = parser.parse_args(argv)
-    try:
-        return {"train": _train, "calibrate": _calibrate, "card": _card}[args.command](args)
-    except FerError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    return run_command(parser.parse_args(argv), {"train": _train, "calibrate": _calibrate, "card": _card})
 
 
 def _train(args: argparse.Namespace) -> int:
-    from .train import Recipe, train
+    from .recipe import Recipe
+    from .train import train
 
     options = {_TO_RECIPE.get(name, name): getattr(args, name) for name in _RECIPE_FLAGS}
     options |= {"init_from": args.init, "votes": args.votes}

@@ -16,7 +16,7 @@ from ..datasets import load_fer2013
 from ..errors import DatasetError
 from ..evaluate import calibration
 from ..model_files import RECIPE_FILE
-from .train import calibration_split, read_recipe
+from .recipe import calibration_split, read_recipe
 
 CERTAIN_ACCURACY_TARGET = 0.8
 """A one-word answer must be right at least this often on val; below the margin that gives it, say 'A or B?'."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keras
+import numpy as np
 from keras import layers
 
 from ..labels import EMOTIONS, IMAGE_SIZE
@@ -49,3 +50,8 @@ def _augmentation(erase_probability: float) -> keras.Sequential:
     if erase_probability:
         steps.append(layers.RandomErasing((erase_probability, erase_probability), value_range=(0, 255)))
     return keras.Sequential(steps, name="augment")
+
+
+def as_input(images: np.ndarray) -> np.ndarray:
+    """(N, 48, 48) uint8 faces -> the network's input: (N, 48, 48, 1) float32 raw pixels."""
+    return images[..., None].astype(np.float32)

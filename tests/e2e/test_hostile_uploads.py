@@ -9,7 +9,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from fer_core import FerError
-from fer_core.uploads import check_upload
+from fer_core.uploads import PHOTOS, check_upload
 from tests.hostile_files import Case, hostile_cases
 
 BATCH = 31
@@ -31,7 +31,7 @@ def _server_rss_mb(url: str) -> float:
 def _expected_on_the_page(case: Case) -> str:
     """The page refuses unknown extensions (.ico, .exe, none) before decoding; the rest as fer_core does."""
     try:
-        check_upload(case.name, len(case.data), 50_000_000)
+        check_upload(case.name, len(case.data), 50_000_000, PHOTOS)
     except FerError:
         return "refuse"
     return case.expect

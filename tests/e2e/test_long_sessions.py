@@ -1,6 +1,6 @@
 """A short version of bench/soak.py for every test run: photo after photo through the Photos page, and a Live
 stream left running, must not make the server's memory climb. The bound is generous (memory swings by tens of MB
-from one sample to the next); bench/soak.py measures the real 10-minute and 500-photo curves for the README."""
+from one sample to the next); bench/soak.py measures the real 10-minute and 500-photo curves for docs/performance.md."""
 
 from __future__ import annotations
 

@@ -7,14 +7,14 @@ what most people see, while keeping FER2013's label in view.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..datasets import Split
-from ..errors import DatasetError
-from ..labels import EMOTIONS
+from .errors import DatasetError
+from .labels import EMOTIONS
 
 VOTE_NAMES: tuple[str, ...] = (*EMOTIONS, "contempt", "unknown", "not_face")
 """The vote columns of ferplus.csv, in order: FER2013's seven emotions first, in EMOTIONS order."""
@@ -24,12 +24,16 @@ MAJORITY = 5
 """Votes (of ten) that make a majority: a face is not a face, or has a crowd emotion, from 5 votes on."""
 
 
-def read_votes(csv_path: str | Path, split_name: str, split: Split) -> np.ndarray:
-    """(N, 10) vote counts in VOTE_NAMES order for each face of `split` (a folder split, so its faces have names).
+VOTES_FILE = "ferplus.csv"
+"""Where a FER2013 folder copy keeps its FER+ votes (beside train/ and val/)."""
+
+
+def read_votes(csv_path: str | Path, split_name: str, names: Sequence[str]) -> np.ndarray:
+    """(N, 10) vote counts in VOTE_NAMES order for faces named `<class>/<file>` in one split of a folder copy.
 
     A face the CSV does not list gets no votes (all zeros), so its target falls back to FER2013's label.
     """
-    if not split.names:
+    if not names:
         raise DatasetError("FER+ votes need the FER2013 folders (train/, val/), not the CSV: its rows have no names.")
     try:
         table = pd.read_csv(csv_path, index_col="file")
@@ -38,7 +42,7 @@ def read_votes(csv_path: str | Path, split_name: str, split: Split) -> np.ndarra
     missing = set(VOTE_NAMES) - set(table.columns)
     if missing:
         raise DatasetError(f"{csv_path} lacks the vote column(s) {', '.join(sorted(missing))}.")
-    files = [f"{split_name}/{name}" for name in split.names]
+    files = [f"{split_name}/{name}" for name in names]
     return table.reindex(files)[list(VOTE_NAMES)].fillna(0).to_numpy(np.int64)
 
 

@@ -1,0 +1,47 @@
+"""The Dashboard's "Does it agree with people?" view of the accuracy report (models/accuracy.json)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from fer_core import EMOTIONS
+
+
+def show_accuracy(report: dict) -> None:
+    """Three plain figures (agreement with ten-person votes, with the dataset's labels, on real photos), then the
+    details by emotion one click away."""
+    val, wild = report["val"]["single"], report["wild_dev"]
+    wild_photos = wild["tta12"]["all"]
+    crowd, labels, photos = st.columns(3)
+    crowd.metric(
+        "Agrees with most of 10 people",
+        f"{val['ferplus_majority']['accuracy']:.0%}",
+        help="On faces where at least 5 of 10 people named the same emotion (FER+ votes), one look at each face.",
+    )
+    labels.metric(
+        "Agrees with the dataset's label",
+        f"{val['fer2013']['accuracy']:.0%}",
+        help="FER2013's own label, given by one person per face; people often disagree with it.",
+    )
+    photos.metric(
+        "Right on real photos",
+        f"{wild_photos['accuracy']:.0%}",
+        help=f"{wild_photos['n']} news and film photos, analysed as the Photos page does (labels by one student each).",
+    )
+    with st.expander("Details by emotion (real photos)"):
+        table = pd.DataFrame(
+            {
+                "faces": [wild_photos["support"][e] for e in EMOTIONS],
+                "found right (one look)": [wild["single"]["all"]["recall"][e] for e in EMOTIONS],
+                "found right (12 views)": [wild_photos["recall"][e] for e in EMOTIONS],
+            },
+            index=list(EMOTIONS),
+        )
+        percent = st.column_config.NumberColumn(format="percent")
+        st.dataframe(table, column_config=dict.fromkeys(table.columns[1:], percent))
+        st.caption(
+            f"Macro-F1 {wild_photos['macro_f1']:.2f} with 12 views, {wild['single']['all']['macro_f1']:.2f} with one "
+            f"look; {len(wild['no_face'])} of {wild['n_photos']} photos had no face found. Figures from "
+            f"`{report['command']}` on {report['date'][:10]}."
+        )

@@ -1,0 +1,174 @@
+"""Live analysis (fer_core.live, fer_core.live_view): late frames skip the classifier, every frame publishes one
+update on the bounded channel, and the page's side adds the updates up into a timeline and a per-second log."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pytest
+
+from fer_core import EMOTIONS, load_image
+from fer_core.live import LiveProcessor, LiveUpdate, UpdateQueue
+from fer_core.live_view import LiveView, SessionLog
+
+BLANK = np.full((120, 160, 3), 128, np.uint8)
+
+
+class _CountingClassifier:
+    """Wraps the real classifier and counts its calls."""
+
+    def __init__(self, classifier):
+        self.classifier = classifier
+        self.calls = 0
+
+    def probabilities(self, faces, tta=False):
+        self.calls += 1
+        return self.classifier.probabilities(faces, tta)
+
+    def __getattr__(self, name):
+        return getattr(self.classifier, name)
+
+
+class _Clock:
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def counted(recognizer):
+    original = recognizer.classifier
+    recognizer.classifier = _CountingClassifier(original)
+    yield recognizer
+    recognizer.classifier = original
+
+
+@pytest.fixture(scope="module")
+def frame(group_photo) -> np.ndarray:
+    return load_image(group_photo)
+
+
+def test_each_frame_makes_at_most_one_classifier_call_and_reports_its_faces(counted, frame):
+    processor = LiveProcessor(counted)
+    out = processor.process(frame, frame_time=0.0)
+    assert counted.classifier.calls == 1
+    update = processor.updates.get_nowait()
+    assert update.faces >= 2 and update.analyzed
+    assert sum(update.mix.values()) == pytest.approx(1.0)
+    assert out.shape == frame.shape and not np.array_equal(out, frame)
+
+
+def test_an_update_carries_the_mean_probabilities_as_one_read_only_array_in_emotions_order(counted, frame):
+    processor = LiveProcessor(counted)
+    processor.process(frame, frame_time=0.0)
+    update = processor.updates.get_nowait()
+    assert update.mean.shape == (len(EMOTIONS),) and not update.mean.flags.writeable
+    assert list(update.mix) == list(EMOTIONS) and list(update.mix.values()) == update.mean.tolist()
+
+
+def _two_frames(recognizer, frame: np.ndarray, arriving_apart: float) -> LiveProcessor:
+    """A processor (max_lag 0.25 s, max_skip 0.5 s) given two frames 0.1 s apart in the stream that reach it
+    `arriving_apart` seconds apart."""
+    clock = _Clock()
+    processor = LiveProcessor(recognizer, max_lag=0.25, max_skip=0.5, clock=clock)
+    processor.process(frame, frame_time=0.0)
+    clock.now += arriving_apart
+    processor.process(frame, frame_time=0.1)
+    return processor
+
+
+def test_a_late_frame_is_drawn_from_memory_without_calling_the_classifier(counted, frame):
+    processor = _two_frames(counted, frame, arriving_apart=0.4)
+    assert counted.classifier.calls == 1
+    updates = [processor.updates.get_nowait() for _ in range(2)]
+    assert [u.analyzed for u in updates] == [True, False]
+    assert updates[1].faces == updates[0].faces
+
+
+def test_late_frames_are_still_analysed_when_nothing_was_for_too_long(counted, frame):
+    _two_frames(counted, frame, arriving_apart=0.6)
+    assert counted.classifier.calls == 2
+
+
+def test_a_new_stream_with_timestamps_from_zero_is_not_taken_as_late(counted, frame):
+    clock = _Clock()
+    processor = LiveProcessor(counted, clock=clock)
+    processor.process(frame, frame_time=5.0)
+    clock.now += 60
+    processor.process(frame, frame_time=0.0)
+    clock.now += 0.05
+    processor.process(frame, frame_time=0.05)
+    assert counted.classifier.calls == 3
+
+
+def test_the_queue_keeps_the_newest_updates_when_the_page_falls_behind(recognizer):
+    processor = LiveProcessor(recognizer, queue_size=2)
+    for step in range(5):
+        processor.process(BLANK, frame_time=step / 15)
+    assert processor.updates.qsize() == 2
+    assert [u.frame for u in processor.updates.drain()] == [4, 5]
+
+
+def test_each_live_session_gets_its_own_number_for_the_server_log(recognizer):
+    assert LiveProcessor(recognizer).number != LiveProcessor(recognizer).number
+
+
+def test_the_server_log_gets_one_line_per_second_in_the_format_the_load_tools_read(recognizer, caplog):
+    clock = _Clock()
+    processor = LiveProcessor(recognizer, clock=clock)
+    with caplog.at_level(logging.INFO, logger="fer_core.live"):
+        for step in range(4):
+            processor.process(BLANK, frame_time=step * 0.4)
+            clock.now += 0.4
+    lines = [r.getMessage() for r in caplog.records if r.name == "fer_core.live"]
+    assert lines == [
+        f"live: 1 frames, 1 analyzed, 0 faces seen, 0.0 fps (session {processor.number})",
+        f"live: 4 frames, 4 analyzed, 0 faces seen, 2.5 fps (session {processor.number})",
+    ]
+
+
+def _updates(*frames: tuple[float, str | None, bool]) -> list[LiveUpdate]:
+    """Updates of consecutive frames given as (seconds, emotion of the one face or None, analysed)."""
+    updates, analyzed_so_far = [], 0
+    for number, (seconds, emotion, analyzed) in enumerate(frames, start=1):
+        analyzed_so_far += analyzed
+        mean = np.array([float(e == emotion) for e in EMOTIONS]) if emotion else None
+        face = 1 if emotion else 0
+        updates.append(LiveUpdate(seconds, 100 + seconds, number, analyzed, analyzed_so_far, face, 0, mean, 15.0, 5.0))
+    return updates
+
+
+def test_the_session_log_has_one_row_per_second_with_the_dominant_emotion():
+    log = SessionLog()
+    for update in _updates((0.1, "happy", True), (0.5, "happy", True), (0.9, None, False), (1.2, "sad", True)):
+        log.add(update)
+    rows = log.rows()
+    assert [(r["second"], r["frames"], r["analyzed"], r["dominant"]) for r in rows] == [
+        (0, 3, 2, "happy"),
+        (1, 1, 1, "sad"),
+    ]
+    assert rows[0]["happy"] == 1.0
+    assert log.csv().decode().splitlines()[0].startswith("second,frames,analyzed,skipped,faces,angry")
+
+
+def test_the_session_log_counts_frames_the_page_missed_when_the_channel_dropped_them():
+    updates = _updates(*[(step / 10, "happy", True) for step in range(25)])
+    log = SessionLog()
+    for update in updates[:3] + updates[-2:]:
+        log.add(update)
+    assert [(r["second"], r["frames"], r["analyzed"]) for r in log.rows()] == [(0, 3, 3), (2, 22, 22)]
+
+
+def test_the_timeline_drains_the_queue_and_averages_short_bins():
+    source = UpdateQueue()
+    for update in _updates((0.1, "happy", True), (0.3, "sad", True), (0.7, "sad", True), (0.8, None, True)):
+        source.publish(update)
+    view = LiveView(bin_seconds=0.5)
+    assert view.drain(source) == 4 and source.empty()
+    seconds, shares = view.timeline.series()
+    assert seconds == [0.0, 0.5]
+    assert shares["happy"] == [0.5, 0.0] and shares["sad"] == [0.5, 1.0]
+    assert view.latest.seconds == 0.8 and len(view.log.rows()) == 1
