@@ -27,8 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.server import PHOTOS, LiveLine, live_sessions, make_fake_camera, serve  # noqa: E402
-from tests.e2e.sessions import (  # noqa: E402
+from tests.harness.server import PHOTOS, LiveLine, live_sessions, make_fake_camera, serve  # noqa: E402
+from tests.harness.sessions import (  # noqa: E402
     analyse_photos,
     chromium,
     new_live_sessions,

@@ -23,9 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.server import make_fake_camera, serve  # noqa: E402
-from tests.e2e.sessions import chromium  # noqa: E402
-from tests.e2e.soak import Curve, live_soak, photo_soak  # noqa: E402
+from tests.harness.server import make_fake_camera, serve  # noqa: E402
+from tests.harness.sessions import chromium  # noqa: E402
+from tests.harness.soak import Curve, live_soak, photo_soak  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 

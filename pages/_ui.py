@@ -149,7 +149,25 @@ def show_report(metrics: dict, key: str) -> None:
             help="How far the model's confidence is from its real accuracy (lower is better).",
         )
     cols[3].metric("Faces scored", f"{metrics.get('n_scored', 0):,}")
+    _per_emotion(metrics, key)
+    st.markdown("#### Which emotions get mixed up")
+    view = st.segmented_control(
+        "Show", ["Counts", "Share of each true emotion"], default="Counts", key=f"{key}-confusion-view"
+    )
+    normalized = view == "Share of each true emotion"
+    st.plotly_chart(charts.confusion_heatmap(metrics["confusion_matrix"], normalized), key=f"{key}-confusion")
+    _confidence(metrics, key)
+    if metrics.get("no_face") or metrics.get("unreadable"):
+        with st.expander(
+            f"Skipped: {metrics.get('n_no_face', 0)} without a face, {metrics.get('n_unreadable', 0)} unreadable"
+        ):
+            for name in metrics.get("no_face", []):
+                st.write(f"No face found: {name}")
+            for item in metrics.get("unreadable", []):
+                st.write(f"Unreadable: {item['file']} ({item['reason']})")
 
+
+def _per_emotion(metrics: dict, key: str) -> None:
     st.markdown("#### How well each emotion is recognised")
     st.caption("Precision: when it says *happy*, how often it is right. Recall: how many happy faces it finds.")
     per_class = metrics["per_class"]
@@ -168,13 +186,8 @@ def show_report(metrics: dict, key: str) -> None:
     )
     right.plotly_chart(charts.per_class_scores(per_class), key=f"{key}-per-class")
 
-    st.markdown("#### Which emotions get mixed up")
-    view = st.segmented_control(
-        "Show", ["Counts", "Share of each true emotion"], default="Counts", key=f"{key}-confusion-view"
-    )
-    normalized = view == "Share of each true emotion"
-    st.plotly_chart(charts.confusion_heatmap(metrics["confusion_matrix"], normalized), key=f"{key}-confusion")
 
+def _confidence(metrics: dict, key: str) -> None:
     if metrics.get("reliability_bins"):
         st.markdown("#### Can its confidence be trusted?")
         st.caption(
@@ -194,11 +207,3 @@ def show_report(metrics: dict, key: str) -> None:
             "so the app names both (for example *neutral or sad?*)"
             + (f"; when it names one emotion, it is right {certain:.0%} of the time." if certain is not None else ".")
         )
-    if metrics.get("no_face") or metrics.get("unreadable"):
-        with st.expander(
-            f"Skipped: {metrics.get('n_no_face', 0)} without a face, {metrics.get('n_unreadable', 0)} unreadable"
-        ):
-            for name in metrics.get("no_face", []):
-                st.write(f"No face found: {name}")
-            for item in metrics.get("unreadable", []):
-                st.write(f"Unreadable: {item['file']} ({item['reason']})")

@@ -1,4 +1,5 @@
-"""Shared fixtures: paths to the small real photos and FER2013 crops in tests/fixtures, and one recognizer."""
+"""Shared fixtures: paths to the small real photos and FER2013 crops in tests/fixtures, one recognizer, and the
+two-people test video (the engine's, the CLI's and the Video page's tests all read it)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 PHOTOS = FIXTURES / "photos"
 FER_TINY = FIXTURES / "fer_tiny"
@@ -92,3 +94,14 @@ def two_people_frames(count: int = 20) -> list:
     right = fitted(load_image(PHOTOS / "grace_hopper.jpg"), 240, 240)
     scene = np.concatenate([left, right], axis=1)
     return [np.roll(scene, step, axis=1) for step in range(count)]
+
+
+@pytest.fixture(scope="session")
+def two_people() -> list:
+    """Two seconds at 10 fps: the astronaut on the left and Grace Hopper on the right, drifting slowly."""
+    return two_people_frames(20)
+
+
+@pytest.fixture(scope="session")
+def two_people_video(two_people, tmp_path_factory) -> Path:
+    return write_video(tmp_path_factory.mktemp("video") / "two.mp4", two_people)

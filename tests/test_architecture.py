@@ -100,3 +100,32 @@ def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
         if node not in state:
             visit(node, [node])
     return loops
+
+
+MAX_MODULE_LINES, MAX_FUNCTION_LINES = 250, 60
+
+
+def _oversized(paths: list[Path]) -> list[str]:
+    """Modules over MAX_MODULE_LINES lines and functions over MAX_FUNCTION_LINES lines, as 'path[:function] (n)'."""
+    found = []
+    for path in paths:
+        source, name = path.read_text(), path.name if ROOT not in path.parents else path.relative_to(ROOT)
+        if len(source.splitlines()) > MAX_MODULE_LINES:
+            found.append(f"{name} ({len(source.splitlines())})")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = node.end_lineno - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    found.append(f"{name}:{node.name} ({length})")
+    return found
+
+
+def test_modules_and_functions_stay_short_enough_to_read():
+    code = [*ROOT.glob("fer_core/**/*.py"), *ROOT.glob("pages/*.py"), *ROOT.glob("bench/*.py")]
+    assert _oversized([*code, ROOT / "streamlit_app.py"]) == []
+
+
+def test_the_size_check_names_a_long_module_and_a_long_function(tmp_path):
+    long = tmp_path / "long.py"
+    long.write_text("def f():\n" + "    x = 1\n" * 60 + "\n" * 200)
+    assert _oversized([long]) == ["long.py (261)", "long.py:f (61)"]

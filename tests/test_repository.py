@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.e2e.server import APP_ENV
+from tests.harness.server import APP_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"

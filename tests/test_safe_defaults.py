@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APP_CODE = sorted([*ROOT.glob("fer_core/*.py"), *ROOT.glob("pages/*.py"), ROOT / "streamlit_app.py"])
+APP_CODE = sorted([*ROOT.glob("fer_core/**/*.py"), *ROOT.glob("pages/*.py"), ROOT / "streamlit_app.py"])
 
 
 def test_streamlit_config_limits_uploads_protects_forms_and_sends_no_statistics():

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FER_TINY
-from tests.e2e.server import ROOT, chromium_args, make_fake_camera, serve
+from tests.harness.server import ROOT, chromium_args, make_fake_camera, serve
 
 OUTPUT = ROOT / "test-output" / "e2e"
 CHROMIUM = shutil.which("chromium")
@@ -50,7 +50,7 @@ def server_temp(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def server(output, model_dir, server_temp):
-    """The app served by `streamlit run` on a free port (tests.e2e.server.Server: url, log, process)."""
+    """The app served by `streamlit run` on a free port (tests.harness.server.Server: url, log, process)."""
     with serve(output / "server.log", {"FER_MODEL_DIR": str(model_dir), "TMPDIR": str(server_temp)}) as running:
         yield running
 

@@ -12,8 +12,8 @@ import re
 from playwright.async_api import expect
 
 from tests.conftest import PHOTOS
-from tests.e2e.server import live_sessions
-from tests.e2e.sessions import (
+from tests.harness.server import live_sessions
+from tests.harness.sessions import (
     analyse_photos,
     chromium,
     in_a_thread,

@@ -9,8 +9,8 @@ import shutil
 from playwright.async_api import expect
 
 from tests.conftest import PHOTOS
-from tests.e2e.server import ROOT, live_sessions, serve
-from tests.e2e.sessions import (
+from tests.harness.server import ROOT, live_sessions, serve
+from tests.harness.sessions import (
     START,
     analyse_photos,
     chromium,

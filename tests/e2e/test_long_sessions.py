@@ -4,8 +4,8 @@ from one sample to the next); bench/soak.py measures the real 10-minute and 500-
 
 from __future__ import annotations
 
-from tests.e2e.sessions import chromium, in_a_thread
-from tests.e2e.soak import live_soak, photo_soak
+from tests.harness.sessions import chromium, in_a_thread
+from tests.harness.soak import live_soak, photo_soak
 
 BOUND_MB = 100
 

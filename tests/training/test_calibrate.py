@@ -1,4 +1,5 @@
-"""Calibrated confidence and "uncertain" answers: the temperature fit, the margin rule, and their use everywhere."""
+"""Fitting calibrated confidence (fer_core.training.calibrate): the temperature fit, the margin rule for "uncertain"
+answers, and a calibrated model's file that the classifier then uses."""
 
 from __future__ import annotations
 
@@ -9,19 +10,14 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from fer_core import EMOTIONS, ModelNotFoundError
-from fer_core.calibration import Calibration, load_calibration, margins
+from fer_core.calibration import Calibration, margins
 from fer_core.classify import EmotionClassifier
-from fer_core.detect import Box
 from fer_core.evaluate import calibration
-from fer_core.export import verdict
 from fer_core.model_files import CALIBRATION_FILE
-from fer_core.recognizer import FaceResult
 from fer_core.training.calibrate import calibrate_model, choose_uncertain_margin, fit_temperature
 from fer_core.training.recipe import Recipe
 from fer_core.training.train import train
-
-from .conftest import FER_TINY
+from tests.conftest import FER_TINY
 
 
 def _overconfident(n: int = 4000, sharpen: float = 2.5, spread: float = 1.2) -> tuple[np.ndarray, np.ndarray]:
@@ -32,12 +28,6 @@ def _overconfident(n: int = 4000, sharpen: float = 2.5, spread: float = 1.2) -> 
     labels = np.array([rng.choice(7, p=p) for p in honest])
     sharp = np.exp(logits * sharpen)
     return labels, sharp / sharp.sum(axis=1, keepdims=True)
-
-
-def _face(probabilities: list[float], margin: float) -> FaceResult:
-    return FaceResult(
-        Box(0, 0, 10, 10), 0.9, {}, dict(zip(EMOTIONS, probabilities, strict=True)), np.zeros((48, 48)), margin
-    )
 
 
 def test_fitted_temperature_undoes_known_overconfidence():
@@ -65,26 +55,6 @@ def test_answers_above_the_chosen_margin_meet_the_accuracy_target_and_the_rest_d
 def test_a_margin_of_zero_when_every_answer_is_already_right_enough():
     probabilities = np.eye(7)[[0, 1, 2, 3]] * 0.9 + 0.1 / 7
     assert choose_uncertain_margin(np.array([0, 1, 2, 3]), probabilities, target=0.8) == 0.0
-
-
-def test_a_close_call_is_uncertain_and_names_both_emotions():
-    close = _face([0.05, 0.02, 0.05, 0.03, 0.38, 0.05, 0.42], margin=0.1)
-    clear = _face([0.05, 0.02, 0.05, 0.70, 0.08, 0.05, 0.05], margin=0.1)
-    assert close.uncertain and close.label == "neutral or sad?" and close.runner_up == "sad"
-    assert verdict(close) == "neutral or sad? (too close to call: 42% vs 38%)"
-    assert not clear.uncertain and clear.label == "happy" and verdict(clear) == "happy, 70% sure"
-    assert close.to_dict()["uncertain"] is True and close.to_dict()["label"] == "neutral or sad?"
-
-
-def test_a_model_without_calibration_file_gives_raw_probabilities(tmp_path):
-    assert load_calibration(tmp_path / "emotion.keras") == Calibration()
-
-
-@pytest.mark.parametrize("content", ["{not json", '{"temperature": 1.5}', '{"temperature": -1, "uncertain_margin": 0}'])
-def test_a_damaged_calibration_file_is_reported_not_ignored(tmp_path, content):
-    (tmp_path / CALIBRATION_FILE).write_text(content)
-    with pytest.raises(ModelNotFoundError, match="calibration file"):
-        load_calibration(tmp_path / "emotion.keras")
 
 
 @pytest.fixture(scope="module")

@@ -1,19 +1,17 @@
-"""`python -m fer_core analyze|evaluate`: the documented JSON schema, annotated output, exit codes."""
+"""`python -m fer_core analyze|evaluate|video`: the documented JSON schema, annotated output, exit codes."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from fer_core import EMOTIONS, load_image
-
-from .conftest import FER_TINY
-
-ROOT = Path(__file__).resolve().parent.parent
+from fer_core.video import TABLE_COLUMNS
+from tests.conftest import FER_TINY, ROOT
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
@@ -83,3 +81,29 @@ def test_evaluate_on_unknown_class_folders_fails_with_a_message(tmp_path):
     (tmp_path / "bored").mkdir()
     run = _cli("evaluate", str(tmp_path), "--crops")
     assert run.returncode == 2 and "bored" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_cli_video_writes_the_csv_and_the_annotated_video(two_people_video, tmp_path):
+    run = _cli(
+        "video",
+        str(two_people_video),
+        "--out",
+        str(tmp_path / "out.csv"),
+        "--annotate",
+        str(tmp_path / "a.mp4"),
+        "--range",
+        "auto",
+    )
+    assert run.returncode == 0, run.stderr
+    table = pd.read_csv(tmp_path / "out.csv")
+    assert list(table.columns[: len(TABLE_COLUMNS)]) == list(TABLE_COLUMNS) and set(table["person"]) == {1, 2}
+    assert "2 people in 20 frames" in run.stdout and "person 1: seen 0.0-1.9 s, mostly" in run.stdout
+    assert (tmp_path / "a.mp4").stat().st_size > 0
+
+
+def test_cli_video_on_a_file_that_is_not_a_video_fails_with_a_message(tmp_path):
+    fake = tmp_path / "clip.mp4"
+    fake.write_text("not a video")
+    run = _cli("video", str(fake), "--out", str(tmp_path / "out.csv"))
+    assert run.returncode == 2 and "not a video we can read" in run.stderr and "Traceback" not in run.stderr
+    assert not (tmp_path / "out.csv").exists()

@@ -7,8 +7,7 @@ import pytest
 
 from fer_core.datasets import class_folders, read_crop
 from fer_core.explain import Explainer, overlay
-
-from .conftest import FER_TINY
+from tests.conftest import FER_TINY
 
 
 @pytest.fixture(scope="module")

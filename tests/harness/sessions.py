@@ -18,7 +18,7 @@ from pathlib import Path
 
 from playwright.async_api import Browser, Page, async_playwright, expect
 
-from tests.e2e.server import LiveLine, chromium_args, live_sessions
+from tests.harness.server import LiveLine, chromium_args, live_sessions
 
 START = 'iframe[title="streamlit_webrtc.component.webrtc_streamer"]'
 TIMEOUT_MS = 180_000

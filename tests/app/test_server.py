@@ -1,18 +1,16 @@
-"""What Streamlit does between script runs must not undo the models the app shares or eat the server's CPU."""
+"""Server housekeeping (pages/_server.py): what Streamlit does between script runs must not undo the models the app
+shares or eat the server's CPU."""
 
 from __future__ import annotations
 
 import gc
 import threading
 import tomllib
-from pathlib import Path
 
 import keras
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import PHOTOS
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import PHOTOS, ROOT
 
 
 def _photo_analysed_by_the_page() -> AppTest:

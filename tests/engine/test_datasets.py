@@ -1,4 +1,5 @@
-"""Reading FER2013 in both formats people have: the Kaggle CSV and <split>/<class>/ image folders."""
+"""Reading FER2013 in both formats people have: the Kaggle CSV and <split>/<class>/ image folders; class counts and
+sample faces from the split folders."""
 
 from __future__ import annotations
 
@@ -7,10 +8,9 @@ import shutil
 import numpy as np
 import pytest
 
-from fer_core import EMOTIONS, DatasetError
+from fer_core import EMOTIONS, DatasetError, datasets
 from fer_core.datasets import Split, class_folders, load_fer2013
-
-from .conftest import FER_TINY
+from tests.conftest import FER_TINY
 
 
 def _csv_from_folders(path, rows_extra: str = "") -> None:
@@ -108,3 +108,13 @@ def test_example_faces_leave_out_what_the_fer_plus_crowd_called_not_a_face(tmp_p
     rows.append("train/happy/1.jpg," + ",".join("10" if v == "happy" else "0" for v in VOTE_NAMES))
     (tmp_path / "ferplus.csv").write_text("\n".join(rows) + "\n")
     assert [p.name for p in sample_faces(tmp_path, per_class=2)["happy"]] == ["1.jpg", "2.jpg"]
+
+
+def test_class_counts_and_samples_come_from_the_split_folders(tmp_path):
+    for split, n in (("train", 3), ("val", 1)):
+        (tmp_path / split / "happy").mkdir(parents=True)
+        for i in range(n):
+            (tmp_path / split / "happy" / f"{i}.jpg").write_bytes(b"x")
+    counts = datasets.class_counts(tmp_path)
+    assert counts["train"]["happy"] == 3 and counts["val"]["happy"] == 1 and counts["train"]["sad"] == 0
+    assert [p.name for p in datasets.sample_faces(tmp_path, per_class=2)["happy"]] == ["0.jpg", "1.jpg"]

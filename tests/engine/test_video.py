@@ -1,22 +1,17 @@
-"""Video files: people keep one id, the table and summary are right, bad input gets a clear message, the CLI works.
+"""Video files (fer_core.video): people keep one id, the table and summary are right, bad input gets a clear message.
 
 Every video here is made by the test from the fixture photos with PyAV (a second or two, small frames).
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tempfile
-from pathlib import Path
-from unittest import mock
 
 import av
 import numpy as np
 import pandas as pd
 import pytest
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
-from streamlit.testing.v1 import AppTest
 
 from fer_core import EMOTIONS, InvalidVideoError, load_image
 from fer_core.video import (
@@ -24,25 +19,10 @@ from fer_core.video import (
     Mp4Writer,
     VideoAnalysis,
     VideoInfo,
-    VideoProgress,
     analyze_upload,
     analyze_video,
 )
-
-from .conftest import PHOTOS, fitted, two_people_frames, write_video
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def two_people() -> list[np.ndarray]:
-    """Two seconds at 10 fps: the astronaut on the left and Grace Hopper on the right, drifting slowly."""
-    return two_people_frames(20)
-
-
-@pytest.fixture(scope="module")
-def two_people_video(two_people, tmp_path_factory) -> Path:
-    return write_video(tmp_path_factory.mktemp("video") / "two.mp4", two_people)
+from tests.conftest import PHOTOS, fitted, write_video
 
 
 @pytest.fixture(scope="module")
@@ -253,108 +233,3 @@ def test_a_long_timeline_is_averaged_into_at_most_max_points():
     seconds, shares = _analysis(rows).timeline(1, max_points=100)
     assert len(seconds) == 100
     assert np.mean(shares["happy"]) == pytest.approx(0.5) and seconds == sorted(seconds)
-
-
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "fer_core", *args], capture_output=True, text=True, cwd=ROOT)
-
-
-def test_cli_video_writes_the_csv_and_the_annotated_video(two_people_video, tmp_path):
-    run = _cli(
-        "video",
-        str(two_people_video),
-        "--out",
-        str(tmp_path / "out.csv"),
-        "--annotate",
-        str(tmp_path / "a.mp4"),
-        "--range",
-        "auto",
-    )
-    assert run.returncode == 0, run.stderr
-    table = pd.read_csv(tmp_path / "out.csv")
-    assert list(table.columns[: len(TABLE_COLUMNS)]) == list(TABLE_COLUMNS) and set(table["person"]) == {1, 2}
-    assert "2 people in 20 frames" in run.stdout and "person 1: seen 0.0-1.9 s, mostly" in run.stdout
-    assert (tmp_path / "a.mp4").stat().st_size > 0
-
-
-def test_cli_video_on_a_file_that_is_not_a_video_fails_with_a_message(tmp_path):
-    fake = tmp_path / "clip.mp4"
-    fake.write_text("not a video")
-    run = _cli("video", str(fake), "--out", str(tmp_path / "out.csv"))
-    assert run.returncode == 2 and "not a video we can read" in run.stderr and "Traceback" not in run.stderr
-    assert not (tmp_path / "out.csv").exists()
-
-
-def _video_page() -> AppTest:
-    """The Video page, set to look for faces both near and far (the test video's faces are small)."""
-    at = AppTest.from_file("streamlit_app.py", default_timeout=120)
-    at.run()
-    at.switch_page("pages/video.py").run()
-    at.radio[0].set_value("auto").run()
-    assert not at.exception
-    return at
-
-
-def _texts(elements) -> str:
-    return " ".join(str(e.value) for e in elements)
-
-
-def _upload(at: AppTest, name: str, data: bytes) -> AppTest:
-    at.file_uploader[0].set_value((name, data, "video/mp4")).run()
-    assert not at.exception
-    return at
-
-
-def _button(at: AppTest, label: str):
-    return next(b for b in at.button if b.label == label)
-
-
-def test_the_video_page_starts_with_a_friendly_empty_state():
-    assert "Add a video above" in _texts(_video_page().info)
-
-
-def test_an_uploaded_video_gets_a_timeline_per_person_a_summary_and_downloads(two_people_video):
-    at = _upload(_video_page(), "two.mp4", two_people_video.read_bytes())
-    assert "2 people followed through 2.0 s of video" in _texts(at.success)
-    assert [h.value for h in at.subheader] == ["Summary", "Person 1", "Person 2"]
-    assert list(at.dataframe[0].value["person"]) == [1, 2]
-    assert len(at.get("plotly_chart")) == 4 and len(at.get("video")) == 1
-    assert [b.proto.label for b in at.get("download_button")] == [
-        "Download the timeline (CSV)",
-        "Download the annotated video",
-    ]
-
-
-def test_a_file_that_is_not_a_video_gets_a_clear_message_on_the_page():
-    at = _upload(_video_page(), "clip.mp4", b"this is not really a video")
-    assert "We could not use this video: This file is not a video we can read" in _texts(at.error)
-
-
-def test_a_rotated_phone_video_is_shown_upright_with_a_note_on_the_page(tmp_path):
-    portrait = fitted(load_image(PHOTOS / "grace_hopper.jpg"), 240, 320)
-    video = write_video(tmp_path / "phone.mp4", [np.ascontiguousarray(np.rot90(portrait, -1))] * 5, rotation=90)
-    at = _upload(_video_page(), "phone.mp4", video.read_bytes())
-    assert "1 person followed" in _texts(at.success)
-    assert "recorded turned by 90°" in _texts(at.info)
-
-
-def test_a_video_without_faces_says_so_on_the_page(tmp_path):
-    video = write_video(tmp_path / "wall.mp4", [np.full((120, 160, 3), 180, np.uint8)] * 5)
-    at = _upload(_video_page(), "wall.mp4", video.read_bytes())
-    assert "0 people followed" in _texts(at.success)
-    assert "No face was found in any frame" in _texts(at.warning)
-
-
-def test_cancel_says_how_far_the_analysis_got_and_it_can_start_again(two_people_video):
-    def interrupted(name, data, recognizer, max_bytes, every, show_probabilities, progress):
-        progress(VideoProgress(5, 20, 1.0))
-        raise StopException()  # what Streamlit raises in the script when a click asks for a rerun
-
-    at = _video_page()
-    with mock.patch("fer_core.video.analyze_upload", interrupted):
-        _upload(at, "two.mp4", two_people_video.read_bytes())
-    assert "Frame 5 of 20" in str(at.get("progress")[0].proto.text)
-    _button(at, "Cancel").click().run()
-    assert "Cancelled after 5 of 20 frames." in _texts(at.warning)
-    _button(at, "Analyse again").click().run()
-    assert "2 people followed" in _texts(at.success)

@@ -7,8 +7,7 @@ import re
 import pytest
 
 from fer_core import InvalidImageError
-
-from .hostile_files import hostile_cases
+from tests.hostile_files import hostile_cases
 
 
 def _rss_mb() -> float:

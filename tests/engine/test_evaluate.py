@@ -7,8 +7,7 @@ import pytest
 
 from fer_core import EMOTIONS
 from fer_core.evaluate import calibration, evaluate, score
-
-from .conftest import FER_TINY, PHOTOS
+from tests.conftest import FER_TINY, PHOTOS
 
 
 def _one_hot(indices, confidence=0.9):

@@ -10,8 +10,7 @@ from fer_core.evaluate import evaluate
 from fer_core.model_files import AVERAGE_FILE
 from fer_core.training.model_card import write_model_card
 from fer_core.training.recipe import Recipe
-
-from .conftest import FER_TINY
+from tests.conftest import FER_TINY
 
 
 def test_card_shows_the_measured_scores_per_class_and_best_epoch(tmp_path, recognizer):

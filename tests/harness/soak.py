@@ -8,8 +8,8 @@ import statistics
 import time
 from dataclasses import asdict, dataclass
 
-from tests.e2e.server import PHOTOS, Server, live_sessions
-from tests.e2e.sessions import analyse_photos, new_live_sessions, open_page, photo, remove_uploads, start_stream
+from tests.harness.server import PHOTOS, Server, live_sessions
+from tests.harness.sessions import analyse_photos, new_live_sessions, open_page, photo, remove_uploads, start_stream
 
 PHOTO_NAMES = ("grace_hopper.jpg", "laughing_baby.jpg", "surprised_santa.jpg", "astronaut_eileen_collins.png")
 

@@ -1,0 +1,51 @@
+"""Alignment geometry: eyes levelled onto the template, a 48x48 gray crop like FER2013's."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from fer_core.align import TEMPLATE_EYE_CENTER, align_face, face_transform
+from fer_core.detect import Box, Face
+from tests.conftest import PHOTOS
+
+
+def _tilted_face(angle_degrees: float) -> Face:
+    """A synthetic face: eyes 40 px apart around (100, 100), rotated by angle_degrees."""
+    angle = np.radians(angle_degrees)
+    rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    centre = np.array([100.0, 100.0])
+    points = {"right_eye": (-20, 0), "left_eye": (20, 0), "nose": (0, 20), "mouth": (0, 42)}
+    keypoints = {k: tuple(centre + rotation @ np.array(v, float)) for k, v in points.items()}
+    return Face(Box(60, 60, 80, 100), 0.9, keypoints)
+
+
+@pytest.mark.parametrize("angle", [-30, -5, 0, 12, 40])
+def test_alignment_levels_the_eyes_and_puts_them_on_the_template(angle):
+    face = _tilted_face(angle)
+    matrix = face_transform(face)
+    right, left = (matrix @ np.array([*face.keypoints[k], 1.0]) for k in ("right_eye", "left_eye"))
+    assert abs(right[1] - left[1]) < 1e-6
+    assert right[0] < left[0]
+    assert np.allclose((right + left) / 2, TEMPLATE_EYE_CENTER, atol=1e-6)
+
+
+def test_aligned_crop_is_48x48_gray_and_undoes_the_tilt():
+    canvas = np.full((200, 200, 3), 128, np.uint8)
+    face = _tilted_face(25)
+    for name in ("right_eye", "left_eye"):
+        x, y = map(round, face.keypoints[name])
+        canvas[y - 3 : y + 4, x - 3 : x + 4] = 0
+    crop = align_face(canvas, face)
+    assert crop.shape == (48, 48) and crop.dtype == np.uint8
+    dark_rows = np.where(crop.min(axis=1) < 60)[0]
+    assert abs(np.median(dark_rows) - TEMPLATE_EYE_CENTER[1]) <= 2
+
+
+def test_real_photos_align_like_fer2013_crops(recognizer):
+    """The mean aligned face of the fixture photos has its dark eye band where FER2013's eyes are (rows ~19)."""
+    crops = [r.aligned for p in sorted(PHOTOS.glob("*.[jp][pn]g")) for r in recognizer.analyze(p)]
+    assert len(crops) >= 8
+    mean = np.mean(crops, axis=0)
+    assert all(c.shape == (48, 48) for c in crops)
+    assert abs(int(np.argmin(mean[10:30, 12:36].mean(axis=1))) + 10 - TEMPLATE_EYE_CENTER[1]) <= 4
