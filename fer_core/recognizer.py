@@ -26,6 +26,15 @@ class FaceResult:
     aligned: np.ndarray = field(repr=False, compare=False)
     uncertain_margin: float = 0.0
     """The model's threshold (calibration.json): a lead smaller than this over the runner-up is a toss-up."""
+    vector: np.ndarray | None = field(default=None, repr=False, compare=False)
+    """The same probabilities as a read-only array in EMOTIONS order, the shape tracking and live analysis compute
+    with; filled from `probabilities` when not given."""
+
+    def __post_init__(self) -> None:
+        given = self.vector if self.vector is not None else [self.probabilities[e] for e in EMOTIONS]
+        vector = np.array(given, dtype=np.float64)
+        vector.flags.writeable = False
+        object.__setattr__(self, "vector", vector)
 
     @property
     def emotion(self) -> str:
@@ -106,8 +115,11 @@ class EmotionRecognizer:
         probabilities = self.classifier.probabilities(crops, self.tta)
         margin = self.classifier.calibration.uncertain_margin
         return [
-            FaceResult(
-                face.box, face.score, face.keypoints, dict(zip(EMOTIONS, map(float, p), strict=True)), crop, margin
-            )
+            FaceResult(face.box, face.score, face.keypoints, _as_dict(p), crop, margin, vector=p)
             for face, p, crop in zip(faces, probabilities, crops, strict=True)
         ]
+
+
+def _as_dict(vector: np.ndarray) -> dict[str, float]:
+    """Probabilities in EMOTIONS order as emotion -> probability, the shape people read."""
+    return dict(zip(EMOTIONS, map(float, vector), strict=True))

@@ -58,7 +58,7 @@ class FaceTracker:
             matched_results[ri] = self.tracks[ti]
         for ri, result in enumerate(results):
             if ri not in matched_results:
-                track = Track(self._next_id, result, now, _vector(result))
+                track = Track(self._next_id, result, now, result.vector.copy())
                 self._next_id += 1
                 self.tracks.append(track)
                 matched_results[ri] = track
@@ -71,13 +71,8 @@ class FaceTracker:
     def _blend(self, track: Track, result: FaceResult, now: float) -> None:
         """Move the track to `result`'s box, its probabilities towards `result`'s as much as the time gap says."""
         weight = 1.0 - math.exp(-max(now - track.last_seen, 0.0) / self.smoothing_seconds)
-        mixed = (1.0 - weight) * track.probabilities + weight * _vector(result)
+        mixed = (1.0 - weight) * track.probabilities + weight * result.vector
         mixed /= mixed.sum()
         track.probabilities = mixed
-        track.result = replace(result, probabilities=dict(zip(EMOTIONS, mixed.tolist(), strict=True)))
+        track.result = replace(result, probabilities=dict(zip(EMOTIONS, mixed.tolist(), strict=True)), vector=mixed)
         track.last_seen = now
-
-
-def _vector(result: FaceResult) -> np.ndarray:
-    """A result's probabilities as an array in EMOTIONS order."""
-    return np.array([result.probabilities[e] for e in EMOTIONS])

@@ -47,6 +47,13 @@ def test_a_close_call_is_uncertain_and_names_both_emotions():
     assert close.to_dict()["uncertain"] is True and close.to_dict()["label"] == "neutral or sad?"
 
 
+def test_a_result_holds_its_probabilities_once_as_a_dict_for_people_and_an_array_for_computing(recognizer, astronaut):
+    face = recognizer.analyze(astronaut)[0]
+    assert face.vector.tolist() == [face.probabilities[e] for e in EMOTIONS]
+    assert not face.vector.flags.writeable
+    assert _face([0.1, 0.1, 0.1, 0.4, 0.1, 0.1, 0.1], margin=0.1).vector[3] == 0.4
+
+
 def test_missing_model_raises_a_clear_error(tmp_path, astronaut):
     recognizer = EmotionRecognizer(tmp_path / "absent.keras")
     with pytest.raises(ModelNotFoundError, match="missing"):
