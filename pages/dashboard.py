@@ -53,10 +53,11 @@ with model_tab:
             calibrated = None
             st.error(f"The confidence calibration could not be read: {exc}")
         if calibrated:
+            before, after = calibrated["val_ece_before"], calibrated["val_ece_after"]
             st.caption(
                 f"The model's raw confidence was corrected on {calibrated['temperature_fitted_on']}: its "
-                f"calibration error on these faces fell from {calibrated['val_ece_before']:.1%} "
-                f"to {calibrated['val_ece_after']:.1%}."
+                f"calibration error on these faces {'fell' if after < before else 'went'} from {before:.1%} "
+                f"to {after:.1%}."
             )
     else:
         st.info(

@@ -70,6 +70,21 @@ def test_dashboard_shows_the_model_card_and_how_confidence_was_calibrated(model_
     at = _app("pages/dashboard.py")
     assert "fell from 8.0% to 2.0%" in _texts(at.caption)
     assert "Decisions about individuals." in _texts(at.markdown)
+    Calibration(1.3, 0.1).save(model_dir, report | {"val_ece_after": 0.09})
+    assert "went from 8.0% to 9.0%" in _texts(_app("pages/dashboard.py").caption)
+
+
+def test_dashboard_shows_agreement_with_people_and_real_photos_from_the_accuracy_report(model_dir):
+    from fer_core.model_files import ACCURACY_FILE, MODELS_DIR
+
+    (model_dir / ACCURACY_FILE).write_text((MODELS_DIR / ACCURACY_FILE).read_text())
+    at = _app("pages/dashboard.py")
+    assert "Does it agree with people?" in _texts(at.subheader)
+    assert [m.label for m in at.metric][-3:] == [
+        "Agrees with most of 10 people",
+        "Agrees with the dataset's label",
+        "Right on real photos",
+    ]
 
 
 def test_the_confusion_matrix_can_show_shares_instead_of_counts(model_dir):
