@@ -41,17 +41,8 @@ DEFAULT_MODEL = MODELS_DIR / MODEL_FILE
 
 def read_metrics(path: str | Path) -> dict | None:
     """The evaluation report at `path` (output of fer_core.evaluate), or None when the file does not exist."""
-    path = Path(path)
-    if not path.is_file():
-        return None
-    try:
-        metrics = json.loads(path.read_text())
-    except (OSError, ValueError) as exc:
-        raise DatasetError(f"{path.name} is not a readable metrics file: {exc}") from exc
-    missing = {"accuracy", "macro_f1", "per_class", "confusion_matrix"} - set(metrics)
-    if missing:
-        raise DatasetError(f"{path.name} lacks {', '.join(sorted(missing))}; re-run `python -m fer_core evaluate`.")
-    return metrics
+    keys = {"accuracy", "macro_f1", "per_class", "confusion_matrix"}
+    return _read_report(Path(path), "metrics file", keys, "re-run `python -m fer_core evaluate`")
 
 
 def read_calibration_report(model_dir: str | Path) -> dict | None:
@@ -68,16 +59,22 @@ def read_calibration_report(model_dir: str | Path) -> dict | None:
 
 def read_accuracy(model_dir: str | Path) -> dict | None:
     """The accuracy report (accuracy.json: val against FER2013 and FER+, real photos, speed), or None if absent."""
-    path = Path(model_dir) / ACCURACY_FILE
+    return _read_report(
+        Path(model_dir) / ACCURACY_FILE, "accuracy report", {"val", "wild_dev", "speed"}, "re-run bench/accuracy.py"
+    )
+
+
+def _read_report(path: Path, what: str, keys: set[str], remedy: str) -> dict | None:
+    """A JSON report holding at least `keys`; None when the file does not exist, DatasetError when it is unusable."""
     if not path.is_file():
         return None
     try:
         report = json.loads(path.read_text())
     except (OSError, ValueError) as exc:
-        raise DatasetError(f"{path.name} is not a readable accuracy report: {exc}") from exc
-    missing = {"val", "wild_dev", "speed"} - set(report)
+        raise DatasetError(f"{path.name} is not a readable {what}: {exc}") from exc
+    missing = keys - set(report)
     if missing:
-        raise DatasetError(f"{path.name} lacks {', '.join(sorted(missing))}; re-run bench/accuracy.py.")
+        raise DatasetError(f"{path.name} lacks {', '.join(sorted(missing))}; {remedy}.")
     return report
 
 

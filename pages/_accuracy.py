@@ -15,17 +15,17 @@ def show_accuracy(report: dict) -> None:
     wild_photos = wild["tta12"]["all"]
     crowd, labels, photos = st.columns(3)
     crowd.metric(
-        "Agrees with most of 10 people",
+        "Agrees with people",
         f"{val['ferplus_majority']['accuracy']:.0%}",
         help="On faces where at least 5 of 10 people named the same emotion (FER+ votes), one look at each face.",
     )
     labels.metric(
-        "Agrees with the dataset's label",
+        "Matches the label",
         f"{val['fer2013']['accuracy']:.0%}",
         help="FER2013's own label, given by one person per face; people often disagree with it.",
     )
     photos.metric(
-        "Right on real photos",
+        "On real photos",
         f"{wild_photos['accuracy']:.0%}",
         help=f"{wild_photos['n']} news and film photos, analysed as the Photos page does (labels by one student each).",
     )

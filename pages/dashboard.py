@@ -26,13 +26,18 @@ def _counts(folder: str) -> dict:
     return datasets.class_counts(folder)
 
 
+def _read_or_explain(read, path, what: str) -> dict | None:
+    """`read(path)`, or None with a message saying why when the file is there but unusable."""
+    try:
+        return read(path)
+    except FerError as exc:
+        st.error(f"{what} could not be read: {exc}")
+        return None
+
+
 with model_tab:
     folder = model_dir()
-    try:
-        metrics = model_files.read_metrics(folder / model_files.METRICS_FILE)
-    except FerError as exc:
-        metrics = None
-        st.error(f"The saved scores could not be read: {exc}")
+    metrics = _read_or_explain(model_files.read_metrics, folder / model_files.METRICS_FILE, "The saved scores")
     if metrics:
         st.subheader("How accurate is the model?")
         st.caption(f"Scored on {metrics.get('n_scored', 0):,} faces the model never saw during training.")
@@ -47,11 +52,7 @@ with model_tab:
                 f"each face mirrored, shifted and zoomed (12 views) and averages the answers: "
                 f"{several_views['accuracy']:.1%} right on the same faces, against {metrics['accuracy']:.1%}."
             )
-        try:
-            calibrated = model_files.read_calibration_report(folder)
-        except FerError as exc:
-            calibrated = None
-            st.error(f"The confidence calibration could not be read: {exc}")
+        calibrated = _read_or_explain(model_files.read_calibration_report, folder, "The confidence calibration")
         if calibrated:
             before, after = calibrated["val_ece_before"], calibrated["val_ece_after"]
             st.caption(
@@ -66,11 +67,7 @@ with model_tab:
             "and its accuracy charts appear here.",
             icon=":material/hourglass_top:",
         )
-    try:
-        accuracy = model_files.read_accuracy(folder)
-    except FerError as exc:
-        accuracy = None
-        st.error(f"The accuracy report could not be read: {exc}")
+    accuracy = _read_or_explain(model_files.read_accuracy, folder, "The accuracy report")
     if accuracy:
         st.subheader("Does it agree with people?")
         show_accuracy(accuracy)

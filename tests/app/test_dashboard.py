@@ -81,9 +81,9 @@ def test_dashboard_shows_agreement_with_people_and_real_photos_from_the_accuracy
     at = _app("pages/dashboard.py")
     assert "Does it agree with people?" in _texts(at.subheader)
     assert [m.label for m in at.metric][-3:] == [
-        "Agrees with most of 10 people",
-        "Agrees with the dataset's label",
-        "Right on real photos",
+        "Agrees with people",
+        "Matches the label",
+        "On real photos",
     ]
 
 
