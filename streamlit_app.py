@@ -1,12 +1,17 @@
 """FER Studio: the app's entry point; it sets up the server once, then lists the five pages."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from pages._server import set_up_server
 
 set_up_server()
 
-st.set_page_config(page_title="FER Studio", page_icon=":material/mood:", layout="wide")
+# A local picture: an icon name or emoji would make the browser fetch the tab icon from a font server.
+st.set_page_config(
+    page_title="FER Studio", page_icon=str(Path(__file__).parent / "pages" / "assets" / "favicon.png"), layout="wide"
+)
 
 navigation = st.navigation(
     [

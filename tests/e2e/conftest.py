@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -86,11 +87,20 @@ def browser(fake_camera):
         browser.close()
 
 
+def _elsewhere(url: str, app_url: str) -> bool:
+    """Whether the browser's request for `url` goes to any host but the app's own (data: and blob: stay local)."""
+    parsed = urlparse(url)
+    return parsed.scheme in ("http", "https", "ws", "wss") and parsed.netloc != urlparse(app_url).netloc
+
+
 @pytest.fixture
-def page(browser):
+def page(browser, app):
+    """A fresh browser tab; the test fails if the page asked any host but the app's for anything (offline promise)."""
     from playwright.sync_api import expect
 
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    elsewhere: list[str] = []
+    context.on("request", lambda request: elsewhere.append(request.url) if _elsewhere(request.url, app[0]) else None)
     context.grant_permissions(["camera"])
     page = context.new_page()
     page.set_default_timeout(90_000)
@@ -98,3 +108,4 @@ def page(browser):
     expect.set_options(timeout=90_000)
     yield page
     context.close()
+    assert not elsewhere, f"the page made requests to other hosts: {sorted(set(elsewhere))}"
