@@ -1,4 +1,5 @@
-"""The engine's command line: analyze photos and videos, score labelled images (`fer-core COMMAND --help`).
+"""The engine's command line: analyze photos and videos, score labelled images, serve the HTTP API
+(`fer-core COMMAND --help`).
 
 Training, calibration and the model card have their own: `python -m fer_core.training --help`.
 """
@@ -45,7 +46,16 @@ def main(argv: list[str] | None = None) -> int:
     _add_model_options(video)
     video.add_argument("--range", choices=DETECTOR_RANGES, default="near", help="face detector range")
 
-    return run_command(parser.parse_args(argv), {"analyze": _analyze, "evaluate": _evaluate, "video": _video})
+    serve = commands.add_parser("serve", help="answer HTTP requests from other programs (routes: docs/api.md)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (0.0.0.0: every network; default: this computer only)"
+    )
+    serve.add_argument("--port", type=_positive, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument("--model", default=str(DEFAULT_MODEL), help="emotion model (.keras)")
+    serve.add_argument("--range", choices=DETECTOR_RANGES, default="auto", help="face detector range for photos")
+
+    handlers = {"analyze": _analyze, "evaluate": _evaluate, "video": _video, "serve": _serve}
+    return run_command(parser.parse_args(argv), handlers)
 
 
 def run_command(args: argparse.Namespace, commands: dict[str, Callable[[argparse.Namespace], int]]) -> int:
@@ -165,6 +175,21 @@ def _video(args: argparse.Namespace) -> int:
     if not people:
         print("  no face was found in any frame")
     print(f"written to {args.out}" + (f" and {args.annotate}" if args.annotate else ""))
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        from .api import serve
+    except ImportError as exc:  # starlette and uvicorn come with the app, or with `pip install 'fer-core[api]'`
+        raise FerError(
+            f"The HTTP API needs starlette and uvicorn ({exc.name} is missing): pip install 'fer-core[api]'"
+        ) from exc
+    from .recognizer import EmotionRecognizer
+
+    if args.port > 65535:
+        raise FerError(f"There is no port {args.port}: ports go up to 65535.")
+    serve(args.host, args.port, EmotionRecognizer(args.model, detector_range=args.range))
     return 0
 
 

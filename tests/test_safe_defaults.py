@@ -6,6 +6,8 @@ import ast
 import tomllib
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 APP_CODE = sorted([*ROOT.glob("fer_core/**/*.py"), *ROOT.glob("pages/*.py"), ROOT / "streamlit_app.py"])
 
@@ -16,6 +18,31 @@ def test_streamlit_config_limits_uploads_protects_forms_and_sends_no_statistics(
     assert config["server"]["enableXsrfProtection"] is True
     assert config["browser"]["gatherUsageStats"] is False
     assert config["client"]["showErrorDetails"] == "none", "tracebacks must never reach the screen"
+
+
+def test_the_app_listens_on_this_computer_only_unless_told_otherwise():
+    assert tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["server"]["address"] == "127.0.0.1"
+
+
+@pytest.mark.parametrize(("flags", "host"), [([], "127.0.0.1"), (["--host", "0.0.0.0"], "0.0.0.0")])
+def test_the_api_listens_on_this_computer_only_unless_told_otherwise(monkeypatch, flags, host):
+    import uvicorn
+
+    from fer_core.api.engine import Engine
+    from fer_core.cli import main
+
+    listened = {}
+    monkeypatch.setattr(Engine, "load", lambda self, *ranges: None)
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: listened.update(options))
+    assert main(["serve", *flags]) == 0
+    assert (listened["host"], listened["port"]) == (host, 8000)
+
+
+def test_the_api_refuses_what_the_app_refuses():
+    from fer_core.api import MAX_BODY_BYTES
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == MAX_BODY_BYTES  # Streamlit's megabytes
 
 
 def _calls(path: Path):
