@@ -27,7 +27,7 @@ SCALE = 3
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    default_photos = SHARED / "faces" if (SHARED / "faces").is_dir() else ROOT / "tests" / "fixtures" / "photos"
+    default_photos = SHARED / "faces" if (SHARED / "faces").is_dir() else ROOT / "pages" / "examples"
     parser.add_argument("photos", nargs="?", default=str(default_photos))
     parser.add_argument("--fer", default=str(SHARED / "fer2013" / "val"))
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "contact_sheet.png"))

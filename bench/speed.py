@@ -29,7 +29,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from fer_core import EmotionRecognizer, FaceDetector, load_image  # noqa: E402
 
-PHOTOS = ROOT / "tests" / "fixtures" / "photos"
+PHOTOS = ROOT / "pages" / "examples"
 
 
 def median_ms(call, repeats: int, warmup: int = 3) -> float:

@@ -1,7 +1,12 @@
 """Find faces with MediaPipe's BlazeFace (bundled with mediapipe 0.10.21, so it works offline).
 
 Three ranges: "near" runs the short-range model once (webcam: faces within ~2 m); "far" runs the full-range
-model on the whole image and on overlapping tiles, so small faces in group photos are found; "auto" does both.
+model on the whole image and on overlapping tiles, so even tiny faces in big group photos are found; "auto" runs
+the short-range model and the full-range one on the whole image: the faces a person sees, near or far, quickly.
+
+The two models draw different boxes and eye positions for the same face, and the emotion depends on the crop. So
+a face that is small in the frame, where they differ most, is looked at again in a crop around it, at the size
+the short-range model is made for: whichever search found it, it gets the same box and keypoints.
 """
 
 from __future__ import annotations
@@ -25,6 +30,12 @@ _NEAR_SIDE = 640
 
 _TILE_MIN_SIDE = 800
 """Images whose longest side is at least this are also searched tile by tile for small faces."""
+
+_REFINE_BELOW = 0.3
+"""Faces smaller than this share of the image's shorter side are looked at again in a crop (see the docstring)."""
+
+_REFINE_SIDE = 192
+"""Side in pixels of that crop, twice the face's size, as the short-range model sees it."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +93,9 @@ class FaceDetector:
                 faces += self._run_scaled(rgb, model=0, max_side=_NEAR_SIDE)
             if self.detector_range in ("far", "auto"):
                 faces += self._run_scaled(rgb, model=1, max_side=None)
+            if self.detector_range == "far":
                 faces += self._run_tiles(rgb)
+            faces = [self._refined(rgb, face) for face in _suppress_overlaps(faces)]
         return sorted(_suppress_overlaps(faces), key=lambda f: f.box.area(), reverse=True)
 
     def close(self) -> None:
@@ -124,6 +137,40 @@ class FaceDetector:
                     faces += [_rescale(f, 1.0, x, y) for f in self._run(tile, 1, keep_edges=False)]
         return faces
 
+    def _refined(self, rgb: np.ndarray, face: Face, rounds: int = 3) -> Face:
+        """A face small in the frame, detected again by the short-range model in a square crop twice its size, on
+        a coarse grid so that nearby first guesses share one crop; repeated until the crop stays put. A big face,
+        or one the second look misses, stays as it was."""
+        if max(face.box.width, face.box.height) >= _REFINE_BELOW * min(rgb.shape[:2]):
+            return face
+        crop_at = None
+        for _ in range(rounds):
+            box = face.box
+            step = max(4, max(box.width, box.height) // 12)
+            half = round(max(box.width, box.height) / step) * step
+            x0 = round((box.x + box.width / 2 - half) / step) * step
+            y0 = round((box.y + box.height / 2 - half) / step) * step
+            if crop_at == (x0, y0, half):
+                break
+            crop_at = (x0, y0, half)
+            seen = self._centre_face(_padded_crop(rgb, x0, y0, 2 * half))
+            if seen is None:
+                break
+            seen = _rescale(seen, 2 * half / _REFINE_SIDE, x0, y0)
+            face = Face(_inside(seen.box, rgb.shape[1], rgb.shape[0]), face.score, seen.keypoints)
+        return face
+
+    def _centre_face(self, crop: np.ndarray) -> Face | None:
+        """The short-range model's face nearest the centre of `crop`, in _REFINE_SIDE pixel units, or None."""
+        small = cv2.resize(crop, (_REFINE_SIDE, _REFINE_SIDE), interpolation=cv2.INTER_AREA)
+        found = self._run(small, 0, keep_edges=True)
+        centre = _REFINE_SIDE / 2
+        return min(
+            found,
+            key=lambda f: abs(f.box.x + f.box.width / 2 - centre) + abs(f.box.y + f.box.height / 2 - centre),
+            default=None,
+        )
+
     def _run(self, rgb: np.ndarray, model: int, keep_edges: bool) -> list[Face]:
         """Detections of one MediaPipe call in pixel units; faces cut by a tile's edge are dropped unless keep_edges."""
         result = self._model(model).process(rgb)
@@ -144,6 +191,23 @@ class FaceDetector:
                 Face(Box(round(x0), round(y0), round(x1 - x0), round(y1 - y0)), float(detection.score[0]), keypoints)
             )
         return faces
+
+
+def _inside(box: Box, width: int, height: int) -> Box:
+    """The part of `box` inside a `width` x `height` image."""
+    x0, y0 = max(box.x, 0), max(box.y, 0)
+    x1, y1 = min(box.x + box.width, width), min(box.y + box.height, height)
+    return Box(x0, y0, max(x1 - x0, 1), max(y1 - y0, 1))
+
+
+def _padded_crop(rgb: np.ndarray, x: int, y: int, side: int) -> np.ndarray:
+    """The `side`-pixel square of `rgb` from (x, y), black where it reaches past the image's edges."""
+    height, width = rgb.shape[:2]
+    crop = np.zeros((side, side, 3), np.uint8)
+    x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + side, width), min(y + side, height)
+    if x1 > x0 and y1 > y0:
+        crop[y0 - y : y1 - y, x0 - x : x1 - x] = rgb[y0:y1, x0:x1]
+    return crop
 
 
 def _rescale(face: Face, scale: float, dx: float, dy: float) -> Face:

@@ -74,3 +74,9 @@ def overlay(face: np.ndarray, heatmap: np.ndarray, size: int = 192, strength: fl
     colored = cv2.applyColorMap(heat, cv2.COLORMAP_JET)[:, :, ::-1]
     base = np.repeat(gray[:, :, None], 3, axis=2).astype(np.float32)
     return np.clip(base * (1 - strength) + colored * strength, 0, 255).astype(np.uint8)
+
+
+def legend(width: int = 192, height: int = 12) -> np.ndarray:
+    """The heatmap's colour scale as an RGB strip, from "weighed little" (left) to "weighed most" (right)."""
+    ramp = np.tile(np.linspace(0, 255, width).astype(np.uint8), (height, 1))
+    return cv2.applyColorMap(ramp, cv2.COLORMAP_JET)[:, :, ::-1].copy()

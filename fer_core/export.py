@@ -18,16 +18,23 @@ from .labels import EMOTIONS
 from .recognizer import FaceResult
 from .uploads import PhotoResult
 
-TABLE_COLUMNS: tuple[str, ...] = ("file", "face", "emotion", "confidence", "uncertain", *EMOTIONS)
-"""Columns of the faces table, in order: one row per face, probabilities in EMOTIONS order."""
+TABLE_COLUMNS: tuple[str, ...] = ("file", "face", "answer", "emotion", "confidence", "uncertain", *EMOTIONS)
+"""Columns of the faces table, in order: one row per face, `answer` as the image and cards word it, the most
+probable emotion and its probability, then all seven probabilities in EMOTIONS order."""
+
+_EITHER = 0.10
+"""A lead smaller than this over the runner-up is worded as "could be either"."""
 
 
 def verdict(face: FaceResult) -> str:
-    """One line for a person: "happy, 87% sure", or "neutral or sad? (too close to call: 41% vs 35%)"."""
-    if face.uncertain:
-        second = face.probabilities[face.runner_up]
-        return f"{face.label} (too close to call: {face.confidence:.0%} vs {second:.0%})"
-    return f"{face.emotion}, {face.confidence:.0%} sure"
+    """One line for a person, worded to match the numbers: "happy, 87% sure"; for an uncertain call
+    "sad or neutral? Probably sad (59%), maybe neutral (23%)" or, when even closer, "could be either"."""
+    if not face.uncertain:
+        return f"{face.emotion}, {face.confidence:.0%} sure"
+    second = face.probabilities[face.runner_up]
+    if face.confidence - second < _EITHER:
+        return f"{face.label} Could be either: {face.emotion} {face.confidence:.0%}, {face.runner_up} {second:.0%}"
+    return f"{face.label} Probably {face.emotion} ({face.confidence:.0%}), maybe {face.runner_up} ({second:.0%})"
 
 
 def faces_table(photos: Sequence[PhotoResult]) -> pd.DataFrame:
@@ -36,6 +43,7 @@ def faces_table(photos: Sequence[PhotoResult]) -> pd.DataFrame:
         {
             "file": photo.name,
             "face": number,
+            "answer": face.label,
             "emotion": face.emotion,
             "confidence": round(face.confidence, 4),
             "uncertain": face.uncertain,
@@ -79,9 +87,10 @@ def png_bytes(rgb: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def annotated(photo: PhotoResult, show_probabilities: bool) -> np.ndarray:
-    """The photo with numbered boxes, labels and (optionally) probability bars drawn on it."""
-    return annotate(photo.rgb, photo.faces, show_probabilities=show_probabilities)
+def annotated(photo: PhotoResult, show_probabilities: bool, display_width: int | None = None) -> np.ndarray:
+    """The photo with numbered boxes, labels and (optionally) probability bars drawn on it, the text sized for
+    `display_width` (see annotate)."""
+    return annotate(photo.rgb, photo.faces, show_probabilities=show_probabilities, display_width=display_width)
 
 
 def annotated_zip(photos: Sequence[PhotoResult], show_probabilities: bool) -> bytes:

@@ -15,7 +15,6 @@ import numpy as np
 import streamlit as st
 
 from fer_core import COLORS, EMOTIONS, EmotionRecognizer, FerError
-from fer_core.detect import DETECTOR_RANGES
 from fer_core.explain import Explainer
 from fer_core.labels import IMAGE_SIZE, ink_on
 from fer_core.model_files import DEFAULT_MODEL
@@ -23,19 +22,20 @@ from pages import _charts as charts
 
 ROOT = Path(__file__).resolve().parent.parent
 
-RANGE_WORDS = dict(
-    zip(
-        DETECTOR_RANGES,
-        ("Close to the camera (portraits, selfies)", "Small or far away (group photos)", "Both (slower)"),
-        strict=True,
+RANGE_WORDS = {
+    "auto": "Near or far (recommended)",
+    "near": "Only close to the camera (fastest)",
+    "far": "Also tiny faces in big group photos (slowest)",
+}
+"""How the "Where are the faces?" setting names each detector range, the default first."""
+
+
+def where_are_the_faces(hint: str, default: str = "auto") -> str:
+    """The "Where are the faces?" setting: returns the detector range chosen ("auto", "near" or "far")."""
+    options = list(RANGE_WORDS)
+    return st.radio(
+        "Where are the faces?", options, index=options.index(default), format_func=RANGE_WORDS.get, help=hint
     )
-)
-"""How the "Where are the faces?" setting names each detector range."""
-
-
-def where_are_the_faces(hint: str) -> str:
-    """The "Where are the faces?" setting: returns the detector range chosen ("near", "far" or "auto")."""
-    return st.radio("Where are the faces?", list(RANGE_WORDS), format_func=RANGE_WORDS.get, horizontal=True, help=hint)
 
 
 def model_path() -> Path:

@@ -1,20 +1,12 @@
-"""Photos: upload photos or take a snapshot; see every face, its emotion and probabilities; download the results."""
+"""Photos: upload photos, take a snapshot or try the examples; see every face, its emotion and probabilities."""
 
 import streamlit as st
 
-from fer_core import EMOTIONS, export
-from fer_core.explain import overlay
 from fer_core.uploads import analyze_photo, keep_faces
-from pages import _charts as charts
+from pages import _photo_views as show
+from pages._examples import example_photos
 from pages._server import set_up_server
-from pages._ui import (
-    emotion_legend,
-    explainer,
-    max_upload_bytes,
-    model_path,
-    ready_recognizer,
-    where_are_the_faces,
-)
+from pages._ui import emotion_legend, max_upload_bytes, ready_recognizer, where_are_the_faces
 
 set_up_server()
 
@@ -22,9 +14,9 @@ st.title("Photos")
 st.caption("Find every face in your photos and see which of seven emotions each one shows.")
 
 with st.expander("Settings", icon=":material/tune:"):
-    detector_range = where_are_the_faces("Small faces in group photos need the slower far-range search.")
+    detector_range = where_are_the_faces("Choose 'Also tiny faces' for crowds where faces are only a few pixels.")
     min_score = st.slider(
-        "Minimum confidence that something is a face",
+        "How sure it must be that something is a face",
         0.3,
         0.95,
         0.5,
@@ -32,13 +24,16 @@ with st.expander("Settings", icon=":material/tune:"):
         format="%.2f",
         help="Raise it if you see boxes on things that are not faces; lower it if faces are missed.",
     )
-    show_probabilities = st.toggle("Show probabilities", value=True, help="Bars for all seven emotions, per face.")
-    show_explanations = st.toggle(
-        "Show what the model looked at",
-        help="A heatmap over each face: warm colours mark the areas that weighed most in the answer.",
+    view = show.View(
+        detector_range,
+        st.toggle("Show probabilities", value=True, help="Bars for all seven emotions, per face."),
+        st.toggle(
+            "Show what the model looked at",
+            help="A heatmap over each face: warm colours mark the areas that weighed most in the answer.",
+        ),
     )
 
-upload_tab, camera_tab = st.tabs(["Upload photos", "Take a snapshot"])
+upload_tab, camera_tab, example_tab = st.tabs(["Upload photos", "Take a snapshot", "Try an example"])
 with upload_tab:
     uploads = st.file_uploader(
         "Drag and drop photos here (JPEG, PNG, WebP, BMP, TIFF or GIF)",
@@ -47,14 +42,15 @@ with upload_tab:
     )
 with camera_tab:
     snapshot = st.camera_input("Take a snapshot with your camera")
+with example_tab:
+    st.write("Eight photos that come with FER Studio: portraits, babies and a group of five colleagues.")
+    examples = st.toggle("Use the example photos", key="use_examples")
 
-files = list(uploads or [])
-if snapshot is not None:
-    files.append(snapshot)
-
+files = [*(uploads or []), *([snapshot] if snapshot is not None else []), *(example_photos() if examples else [])]
 if not files:
     st.info(
-        "Add one or more photos above, or take a snapshot, to see the emotion on every face.", icon=":material/image:"
+        "Add one or more photos above, take a snapshot, or open *Try an example*, to see the emotion on every face.",
+        icon=":material/image:",
     )
     st.stop()
 
@@ -76,64 +72,28 @@ photos = [keep_faces(cache[key], min_score) for key in wanted]
 readable = [p for p in photos if p.error is None]
 total_faces = sum(len(p.faces) for p in photos)
 st.success(f"{total_faces} face{'s' if total_faces != 1 else ''} found in {len(readable)} of {len(photos)} image(s).")
+for photo in photos:
+    if photo.error:
+        st.error(f"We could not use {photo.name}: {photo.error}", icon=":material/broken_image:")
 emotion_legend()
 
-for index, photo in enumerate(photos):
+if total_faces > 1:
+    show.overview(readable)
     st.divider()
-    if photo.error:
-        st.subheader(photo.name)
-        st.error(f"We could not use this file: {photo.error}", icon=":material/broken_image:")
-        continue
-    count = len(photo.faces)
-    st.subheader(f"{photo.name}: {count} face{'s' if count != 1 else ''}")
-    image_col, cards_col = st.columns([3, 2])
-    image_col.image(export.annotated(photo, show_probabilities), width="stretch")
-    with cards_col:
-        if not photo.faces:
-            st.warning(
-                "No face found. Try *Small or far away* in Settings, lower the minimum confidence, "
-                "or use a photo where faces look towards the camera.",
-                icon=":material/face:",
-            )
-        for number, face in enumerate(photo.faces, start=1):
-            with st.container(border=True):
-                crop_col, chart_col = st.columns([1, 3])
-                crop_col.image(export.face_crop(photo.rgb, face.box), width="stretch")
-                crop_col.markdown(f"**Face {number}**  \n{export.verdict(face)}")
-                if show_explanations:
-                    heat = explainer(detector_range).heatmap(face.aligned)
-                    crop_col.image(overlay(face.aligned, heat), caption="What the model looked at", width="stretch")
-                if show_probabilities:
-                    chart_col.plotly_chart(
-                        charts.probability_bars(face.probabilities), key=f"photo{index}-face{number}", width="stretch"
-                    )
-                else:
-                    chart_col.metric("Emotion", face.label, f"{face.confidence:.0%} sure", delta_color="off")
+if readable:
+    chosen = 0
+    if len(readable) > 1:
+        chosen = st.selectbox(
+            "Look closer at",
+            range(len(readable)),
+            format_func=lambda i: f"{readable[i].name} ({len(readable[i].faces)} faces)",
+        )
+    show.photo_details(readable[chosen], chosen, view)
 
 st.divider()
 st.subheader("All faces")
 if total_faces:
-    st.dataframe(
-        export.faces_table(photos),
-        hide_index=True,
-        column_config={"confidence": st.column_config.ProgressColumn("confidence", min_value=0.0, max_value=1.0)}
-        | {emotion: st.column_config.NumberColumn(emotion, format="percent") for emotion in EMOTIONS},
-    )
+    show.faces_table(photos)
 else:
     st.info("No faces to list yet.")
-csv_col, json_col, zip_col = st.columns(3)
-if total_faces:
-    csv_col.download_button("Download table (CSV)", export.table_csv(photos), "faces.csv", "text/csv")
-    json_col.download_button(
-        "Download details (JSON)",
-        export.table_json(photos, model_path().name),
-        "faces.json",
-        "application/json",
-    )
-if readable:
-    zip_col.download_button(
-        "Download annotated images (ZIP)",
-        export.annotated_zip(readable, show_probabilities),
-        "annotated-photos.zip",
-        "application/zip",
-    )
+show.downloads(photos, readable, view.probabilities)

@@ -18,7 +18,8 @@ st.caption(
 
 with st.expander("Settings", icon=":material/tune:"):
     detector_range = where_are_the_faces(
-        "Small faces, such as an audience filmed from afar, need the slower far-range search."
+        "Faces far from the camera, such as an audience filmed from the back, need one of the slower searches.",
+        default="near",
     )
     every = st.select_slider(
         "Analyse",
@@ -119,7 +120,7 @@ with summary_col:
     st.subheader("Summary")
     if not people:
         st.warning(
-            "No face was found in any frame. Try *Small or far away* in Settings, "
+            "No face was found in any frame. Try *Near or far* in Settings, "
             "or a video where faces look towards the camera.",
             icon=":material/face:",
         )

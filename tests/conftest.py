@@ -12,7 +12,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
-PHOTOS = FIXTURES / "photos"
+PHOTOS = ROOT / "pages" / "examples"
+"""The example photos the app offers (licensed for tests and demos: see SOURCES.md there)."""
 FER_TINY = FIXTURES / "fer_tiny"
 FER_CLEAR = FIXTURES / "fer_clear"
 

@@ -22,7 +22,7 @@ from fer_core import model_files
 from fer_core.labels import EMOTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
-PHOTO = ROOT / "tests" / "fixtures" / "photos" / "grace_hopper.jpg"
+PHOTO = ROOT / "pages" / "examples" / "grace_hopper.jpg"
 IGNORED = [".venv", ".git", "__pycache__", "*.pyc", ".*_cache", "resume", "test-output", "results"]  # .gitignore's
 BUILT = ["build", "dist", "*.egg-info"]
 SDIST_TOP = {"README.md", "pyproject.toml", "setup.py", "fer_core", "models"}

@@ -20,9 +20,10 @@ def test_an_uploaded_photo_gets_a_faces_table_with_its_probabilities():
     assert "1 face found in 1 of 1 image(s)." in _texts(at.success)
     table = at.dataframe[0].value
     assert list(table["file"]) == ["portrait.jpg"] and list(table["face"]) == [1]
-    assert table.iloc[0][["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"]].sum() == pytest.approx(
-        1.0, abs=1e-3
-    )
+    percentages = table.iloc[0][["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"]]
+    assert percentages.sum() == pytest.approx(100, abs=3.5) and (percentages == percentages.round()).all()
+    [face] = next(iter(at.session_state["photo_results"].values())).faces
+    assert table.iloc[0]["answer"] == face.label, "the table words each face as its card does"
 
 
 def test_the_photos_page_averages_twelve_views_of_each_face():
@@ -30,11 +31,12 @@ def test_the_photos_page_averages_twelve_views_of_each_face():
     from pages._ui import RANGE_WORDS
 
     photo = (PHOTOS / "grace_hopper.jpg").read_bytes()
-    table = _upload(_app("pages/photos.py"), "portrait.jpg", photo).dataframe[0].value
+    at = _upload(_app("pages/photos.py"), "portrait.jpg", photo)
     page_default = EmotionRecognizer(detector_range=next(iter(RANGE_WORDS)), min_face_score=0.3)
     [single] = page_default.analyze(photo)
     [averaged] = page_default.with_tta().analyze(photo)
-    shown = table.iloc[0][list(EMOTIONS)].tolist()
+    [shown_face] = next(iter(at.session_state["photo_results"].values())).faces
+    shown = [shown_face.probabilities[e] for e in EMOTIONS]
     assert shown == pytest.approx([averaged.probabilities[e] for e in EMOTIONS], abs=1e-3)
     assert shown != pytest.approx([single.probabilities[e] for e in EMOTIONS], abs=1e-3)
 
@@ -47,7 +49,7 @@ def test_a_photo_without_a_face_says_so():
 
 def test_an_unreadable_file_gets_a_clear_message_not_a_traceback():
     at = _upload(_app("pages/photos.py"), "broken.jpg", b"this is not really a jpeg")
-    assert "We could not use this file" in _texts(at.error)
+    assert "We could not use broken.jpg" in _texts(at.error)
     assert "not an image we can read" in _texts(at.error)
 
 
@@ -66,3 +68,26 @@ def test_the_explanation_toggle_adds_a_heatmap_to_every_face_card():
 
 def _captions(at: AppTest) -> list[str]:
     return [caption for image in at.get("image") for caption in image.captions]
+
+
+def test_the_example_photos_are_analysed_with_one_switch_and_every_face_shows_at_a_glance():
+    at = _app("pages/photos.py")
+    next(t for t in at.toggle if t.label == "Use the example photos").set_value(True).run()
+    assert not at.exception
+    assert "found in 8 of 8 image(s)" in _texts(at.success)
+    faces = sum(len(photo.faces) for photo in at.session_state["photo_results"].values())
+    assert "Every face at a glance" in [h.value for h in at.subheader]
+    galleries = [image.captions for image in at.get("image") if len(image.captions) == faces]
+    assert len(galleries) == 1 and all(" · " in caption for caption in galleries[0])
+
+
+def test_the_overview_shows_only_the_emotions_picked():
+    at = _app("pages/photos.py")
+    next(t for t in at.toggle if t.label == "Use the example photos").set_value(True).run()
+    results = at.session_state["photo_results"].values()
+    happy = sum(face.emotion == "happy" for photo in results for face in photo.faces)
+    at.pills(key="overview_emotions").set_value(["happy"]).run()
+    assert not at.exception
+    captions = [caption for image in at.get("image") for caption in image.captions if " · " in caption]
+    assert len(captions) == happy > 0
+    assert all(caption.startswith("happy") for caption in captions)

@@ -31,7 +31,7 @@ def test_a_video_gets_timelines_a_summary_and_an_annotated_copy_that_plays(app, 
     url, _ = app
     page.goto(f"{url}/video")
     page.get_by_text("Settings").click()
-    page.get_by_text("Both (slower)").click()
+    page.get_by_text("Near or far (recommended)").click()
     page.locator('input[type="file"]').set_input_files(short_video)
     expect(page.get_by_text("2 people followed through 2.0 s of video")).to_be_visible()
     for heading in ("Summary", "Person 1", "Person 2"):

@@ -23,6 +23,26 @@ def test_group_photo_has_at_least_five_faces(group_photo):
     assert all(0.5 <= f.score <= 1 for f in faces)
 
 
+def test_the_default_search_finds_all_five_people_in_a_full_hd_group_photo(group_photo):
+    import cv2
+
+    rgb = cv2.resize(load_image(group_photo), (1920, 1080))
+    assert len(FaceDetector().detect(rgb)) == 5
+
+
+def test_a_face_gets_the_same_answer_on_the_photos_page_whichever_search_found_it(group_photo):
+    from fer_core import EmotionRecognizer
+
+    rgb = load_image(group_photo)
+    answers = {r: EmotionRecognizer(detector_range=r).with_tta().analyze(rgb) for r in ("near", "far", "auto")}
+    for face in answers["auto"]:
+        for rng in ("near", "far"):
+            same = [f for f in answers[rng] if f.box.overlap(face.box) > 0.5]
+            for other in same:
+                assert np.abs(other.vector - face.vector).max() < 0.1, (rng, face.box, other.box)
+    assert sum(len(faces) for faces in answers.values()) >= 5 + 5 + 2
+
+
 def test_far_range_finds_the_small_faces_near_range_misses(group_photo):
     rgb = load_image(group_photo)
     assert len(FaceDetector("far").detect(rgb)) > len(FaceDetector("near").detect(rgb))

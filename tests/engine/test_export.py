@@ -11,7 +11,8 @@ from fer_core import EMOTIONS, export
 
 def test_the_faces_table_has_one_row_per_face_numbered_per_photo(photos):
     table = export.faces_table(photos)
-    assert list(table.columns) == ["file", "face", "emotion", "confidence", "uncertain", *EMOTIONS]
+    assert list(table.columns) == ["file", "face", "answer", "emotion", "confidence", "uncertain", *EMOTIONS]
+    assert list(table.answer) == [face.label for photo in photos for face in photo.faces]
     counts = [len(p.faces) for p in photos]
     assert len(table) == sum(counts)
     assert list(table[table.file == photos[0].name].face) == list(range(1, counts[0] + 1))

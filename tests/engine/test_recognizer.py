@@ -42,7 +42,9 @@ def test_a_close_call_is_uncertain_and_names_both_emotions():
     close = _face([0.05, 0.02, 0.05, 0.03, 0.38, 0.05, 0.42], margin=0.1)
     clear = _face([0.05, 0.02, 0.05, 0.70, 0.08, 0.05, 0.05], margin=0.1)
     assert close.uncertain and close.label == "neutral or sad?" and close.runner_up == "sad"
-    assert verdict(close) == "neutral or sad? (too close to call: 42% vs 38%)"
+    assert verdict(close) == "neutral or sad? Could be either: neutral 42%, sad 38%"
+    leaning = _face([0.05, 0.02, 0.05, 0.03, 0.23, 0.03, 0.59], margin=0.4)
+    assert verdict(leaning) == "neutral or sad? Probably neutral (59%), maybe sad (23%)"
     assert not clear.uncertain and clear.label == "happy" and verdict(clear) == "happy, 70% sure"
     assert close.to_dict()["uncertain"] is True and close.to_dict()["label"] == "neutral or sad?"
 

@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PHOTOS = ROOT / "tests" / "fixtures" / "photos"
+PHOTOS = ROOT / "pages" / "examples"
 APP_ENV = {"MALLOC_ARENA_MAX": "2"}
 """What the README's command to start the app sets: glibc's malloc with 2 arenas, so memory freed by Streamlit's
 thread-per-run is reused instead of piling up in up to 8 arenas per core (docs/performance.md)."""

@@ -1,0 +1,130 @@
+"""What the Photos page shows once photos are analysed: every face at a glance, one photo up close, the table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
+
+import streamlit as st
+
+from fer_core import EMOTIONS, export
+from fer_core.explain import legend, overlay
+from fer_core.uploads import PhotoResult
+from pages import _charts as charts
+from pages._ui import explainer, model_path
+
+DISPLAY_WIDTH = 800
+"""Widest the annotated photo is shown (pixels): its text is sized for this, and the main column at a 1280-pixel
+wide window holds it."""
+DISPLAY_HEIGHT = 640
+"""Tallest it is shown, so a portrait-format photo does not fill three screens."""
+
+_ORDERS = ("As in the photos", "By emotion", "Surest first")
+
+
+@dataclass(frozen=True)
+class View:
+    """The page's display settings."""
+
+    detector_range: str
+    probabilities: bool
+    explanations: bool
+
+
+def overview(photos: Sequence[PhotoResult]) -> None:
+    """Every face of every photo as a small picture with its answer, filtered and ordered as the person asks."""
+    faces = [(photo, number, face) for photo in photos for number, face in enumerate(photo.faces, start=1)]
+    present = [e for e in EMOTIONS if any(face.emotion == e for _, _, face in faces)]
+    st.subheader("Every face at a glance")
+    left, right = st.columns([3, 2])
+    shown = left.pills("Show", present, selection_mode="multi", default=present, key="overview_emotions")
+    order = right.segmented_control("Order", _ORDERS, default=_ORDERS[0], key="overview_order") or _ORDERS[0]
+    chosen = [item for item in faces if item[2].emotion in shown]
+    if order == _ORDERS[1]:
+        chosen.sort(key=lambda item: EMOTIONS.index(item[2].emotion))
+    elif order == _ORDERS[2]:
+        chosen.sort(key=lambda item: -item[2].confidence)
+    if not chosen:
+        st.info("No face shows the emotions picked above.", icon=":material/filter_alt:")
+        return
+    st.image(
+        [export.face_crop(photo.rgb, face.box) for photo, _, face in chosen],
+        caption=[f"{face.label} · {_short(photo.name)} #{number}" for photo, number, face in chosen],
+        width=120,
+    )
+
+
+def _short(name: str, most: int = 14) -> str:
+    """A file name cut to fit under a small picture."""
+    stem = name.rsplit(".", 1)[0]
+    return stem if len(stem) <= most else stem[: most - 1] + "…"
+
+
+def photo_details(photo: PhotoResult, index: int, view: View) -> None:
+    """One photo: annotated at display size, then a card per face (picture, answer, bars, heatmap)."""
+    count = len(photo.faces)
+    st.subheader(f"{photo.name}: {count} face{'s' if count != 1 else ''}")
+    height, natural = photo.rgb.shape[:2]
+    width = min(DISPLAY_WIDTH, natural, round(DISPLAY_HEIGHT * natural / height))
+    st.image(export.annotated(photo, view.probabilities, display_width=width), width=width)
+    if not photo.faces:
+        st.warning(
+            "No face found. Try *Also tiny faces* under Settings, or a photo where faces look towards the camera.",
+            icon=":material/face:",
+        )
+    columns = st.columns(3)
+    for number, face in enumerate(photo.faces, start=1):
+        with columns[(number - 1) % 3].container(border=True):
+            crop_col, chart_col = st.columns([1, 2])
+            crop_col.image(export.face_crop(photo.rgb, face.box), width="stretch")
+            crop_col.markdown(f"**Face {number}**  \n{export.verdict(face)}")
+            if view.probabilities:
+                chart_col.plotly_chart(
+                    charts.probability_bars(face.probabilities), key=f"photo{index}-face{number}", width="stretch"
+                )
+            if view.explanations:
+                heat = explainer(view.detector_range).heatmap(face.aligned)
+                chart_col.image(overlay(face.aligned, heat), caption="What the model looked at", width="stretch")
+                chart_col.image(legend(), caption="blue: weighed little · red: weighed most", width="stretch")
+
+
+def faces_table(photos: Sequence[PhotoResult]) -> None:
+    """All faces in one table, numbers as whole percentages, and the downloads (made only when clicked)."""
+    table = export.faces_table(photos)
+    shown = table.assign(**{c: (table[c] * 100).round() for c in ("confidence", *EMOTIONS)})
+    st.dataframe(
+        shown.drop(columns=["uncertain"]),
+        hide_index=True,
+        column_config={
+            "answer": st.column_config.TextColumn("answer", help="What the cards and the image say"),
+            "confidence": st.column_config.ProgressColumn(
+                "how sure", min_value=0, max_value=100, format="%d%%", color="#1f77b4"
+            ),
+        }
+        | {emotion: st.column_config.NumberColumn(emotion, format="%d%%") for emotion in EMOTIONS},
+    )
+
+
+def downloads(photos: Sequence[PhotoResult], readable: Sequence[PhotoResult], probabilities: bool) -> None:
+    """CSV, JSON and ZIP downloads, each made when clicked, without rerunning (or greying out) the page."""
+    csv_col, json_col, zip_col = st.columns(3)
+    if any(photo.faces for photo in photos):
+        csv_col.download_button(
+            "Download table (CSV)", partial(export.table_csv, photos), "faces.csv", "text/csv", on_click="ignore"
+        )
+        json_col.download_button(
+            "Download details (JSON)",
+            partial(export.table_json, photos, model_path().name),
+            "faces.json",
+            "application/json",
+            on_click="ignore",
+        )
+    if readable:
+        zip_col.download_button(
+            "Download annotated images (ZIP)",
+            partial(export.annotated_zip, readable, probabilities),
+            "annotated-photos.zip",
+            "application/zip",
+            on_click="ignore",
+        )
