@@ -38,7 +38,7 @@ class LiveUpdate:
 
     `mean` is the faces' mean probabilities in EMOTIONS order (read-only; None without a face); `arrived` is the
     processor's clock reading when the frame came, for the page's connection watching; `error` says why analysis
-    stopped, once it has.
+    stopped, once it has; `people` is (person number, emotion) of each face in an analysed frame.
     """
 
     seconds: float
@@ -52,6 +52,7 @@ class LiveUpdate:
     fps: float
     ms: float
     error: str | None = None
+    people: tuple[tuple[int, str], ...] = ()
 
     @property
     def mix(self) -> dict[str, float] | None:
@@ -160,6 +161,7 @@ class LiveProcessor:
             fps=fps,
             ms=ms,
             error=self._error,
+            people=tuple((t.id, t.result.emotion) for t in tracks) if analyzed else (),
         )
 
     def _readout(self, canvas: np.ndarray, fps: float, ms: float) -> None:

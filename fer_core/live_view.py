@@ -12,9 +12,11 @@ from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from .labels import EMOTIONS
 from .live import LiveUpdate, UpdateQueue
+from .video.people import summary
 
 LOG_COLUMNS: tuple[str, ...] = ("second", "frames", "analyzed", "skipped", "faces", *EMOTIONS, "dominant")
 """Columns of the per-second session log: frame counts, most faces seen, mean probabilities, dominant emotion."""
@@ -26,17 +28,44 @@ class LiveView:
     def __init__(self, window_seconds: float = 20.0, bin_seconds: float = 0.5) -> None:
         self.timeline = EmotionTimeline(window_seconds, bin_seconds)
         self.log = SessionLog()
+        self.people = PeopleLog()
         self.latest: LiveUpdate | None = None
 
     def drain(self, source: UpdateQueue) -> int:
-        """Take every waiting update from `source` into the timeline and the log; returns how many arrived."""
+        """Take every waiting update from `source` into the timeline and the logs; returns how many arrived."""
         updates = source.drain()
         for update in updates:
             self.timeline.add(update)
             self.log.add(update)
+            self.people.add(update)
         if updates:
             self.latest = updates[-1]
         return len(updates)
+
+    def restart(self) -> None:
+        """Forget the previous stream's logs (a new START begins a new session); the latest update stays."""
+        self.log = SessionLog()
+        self.people = PeopleLog()
+
+
+class PeopleLog:
+    """Who showed which emotion when, over the session: one row per face per analysed frame (at most `limit`
+    rows, about three hours of one face at 15 frames a second; later rows are not kept)."""
+
+    def __init__(self, limit: int = 150_000) -> None:
+        self.limit = limit
+        self.rows: list[tuple[float, int, str]] = []
+
+    def add(self, update: LiveUpdate) -> None:
+        """Keep the update's (seconds, person, emotion) rows."""
+        room = self.limit - len(self.rows)
+        self.rows.extend((update.seconds, person, emotion) for person, emotion in update.people[: max(room, 0)])
+
+    def summary(self, step: float = 0.25) -> pd.DataFrame:
+        """One row per person, as the Video page's summary (fer_core.video.summary): when seen, for how long,
+        the dominant emotion and the share of time in each; frames `step` seconds or more apart count as gaps."""
+        faces = pd.DataFrame(self.rows, columns=["time", "person", "emotion"])
+        return summary(faces, step)
 
 
 class EmotionTimeline:

@@ -152,7 +152,7 @@ def emotion_mix(seconds: Sequence[float], shares: Mapping[str, Sequence[float]])
             line={"color": COLORS[emotion], "width": 0.5},
             hovertemplate=f"{emotion} %{{y:.0%}}<extra></extra>",
         )
-    figure.update_layout(height=300, legend={"orientation": "h", "y": -0.25}, **_LAYOUT)
+    figure.update_layout(height=320, legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"}, **_LAYOUT)
     figure.update_xaxes(title="seconds")
     figure.update_yaxes(range=[0, 1], tickformat=".0%")
     return figure

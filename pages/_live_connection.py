@@ -43,6 +43,11 @@ class ConnectionWatch:
             self._stopped_after = self._frames() - self._frames_at_start
         self._playing = playing
 
+    @property
+    def playing(self) -> bool:
+        """Whether the browser said, on the page's last run, that its stream plays."""
+        return self._playing
+
     def stream_ended(self) -> None:
         """The server's end of the stream stopped (STOP was pressed, or the connection dropped)."""
         self._ended = True
@@ -56,10 +61,7 @@ class ConnectionWatch:
         if not self._playing:
             if self._stopped_after is None:
                 return None
-            return "info", (
-                f"The video stopped after {self._stopped_after:,} frames. If you did not press STOP, the connection "
-                "to the server dropped (the network or the server was too busy): press START to connect again."
-            )
+            return "info", f"The video stopped after {self._stopped_after:,} frames. Press START to go on."
         now = self.clock()
         latest = self.view.latest
         had_frames = latest is not None and latest.arrived >= self._watch_from

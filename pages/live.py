@@ -8,6 +8,7 @@ from fer_core.live import LiveProcessor
 from fer_core.live_view import LiveView
 from pages import _charts as charts
 from pages._live_connection import ConnectionWatch
+from pages._people import duration, people_charts
 from pages._server import set_up_server
 from pages._ui import emotion_legend, ready_recognizer, rtc_configuration
 
@@ -54,14 +55,12 @@ with video_col:
         async_processing=True,
         translations=CAMERA_MESSAGES,
     )
+    if ctx.state.playing and not watch.playing:
+        view.restart()
     view.drain(processor.updates)
     watch.page_sees(ctx.state.playing)
     processor.show_probabilities = st.toggle("Show probability bars on the video", value=True)
-    st.caption(
-        "Press **START** and allow the camera. The video is analysed on this computer and never recorded. "
-        "If the video area says *NotAllowedError* or *Permission denied*, this browser has blocked the camera "
-        "for this site: allow it (the camera icon in the address bar or the site settings), then press START again."
-    )
+    st.caption("Press **START** and allow the camera. The video is analysed on this computer and never recorded.")
     emotion_legend()
 
 
@@ -70,33 +69,58 @@ def emotion_panel() -> None:
     """Drains the callback's queue and redraws the readouts and the emotion-mix chart once a second."""
     view.drain(processor.updates)
     latest = view.latest
-    st.subheader("Emotion mix, last 20 seconds")
+    if ctx.state.playing:
+        st.subheader("Emotion mix, last 20 seconds")
     notice = watch.notice()
     if notice:
         level, text = notice
         (st.warning if level == "warning" else st.info)(text, icon=":material/link_off:")
     if latest is not None and latest.error:
         st.error(f"Analysis stopped: {latest.error}", icon=":material/error:")
-    if latest is None:
-        st.info("Press START to see how the emotions in view change over time.", icon=":material/play_circle:")
-    else:
+    if ctx.state.playing and latest is not None:
         faces, speed, analysed = st.columns(3)
-        faces.metric("Faces in view", latest.faces)
-        speed.metric("Frames per second", f"{latest.fps:.0f}")
-        analysed.metric("Frames analysed", f"{latest.frames_analyzed:,}")
+        faces.metric("Faces", latest.faces)
+        speed.metric("Speed", f"{latest.fps:.0f} a second", help="Video pictures shown per second")
+        analysed.metric("Analysed", f"{latest.frames_analyzed:,}", help="Video pictures analysed so far")
         seconds, shares = view.timeline.series()
         if seconds:
             st.plotly_chart(charts.emotion_mix(seconds, shares), key="emotion-mix")
         else:
             st.info("No face in view yet: look at the camera.", icon=":material/face:")
-    st.download_button(
-        "Download this session's log (CSV)",
-        view.log.csv(),
+    elif view.people.rows:
+        session_summary()
+    else:
+        st.info("Press START to see how the emotions in view change over time.", icon=":material/play_circle:")
+    log, people = st.columns(2)
+    log.download_button(
+        "Download the log (CSV)",
+        view.log.csv,
         "fer-live-log.csv",
         "text/csv",
         disabled=latest is None,
-        help="One row per second: frames, faces and the average probability of each emotion.",
+        on_click="ignore",
+        help="One row per second: pictures, faces and the average probability of each emotion.",
     )
+    people.download_button(
+        "Download the people (CSV)",
+        lambda: view.people.summary().to_csv(index=False),
+        "fer-live-people.csv",
+        "text/csv",
+        disabled=not view.people.rows,
+        on_click="ignore",
+        help="One row per person: when they were seen and the share of their time in each emotion.",
+    )
+
+
+def session_summary() -> None:
+    """After STOP: how long the session was, and each person's emotions over it."""
+    summary = view.people.summary()
+    rows = view.log.rows()
+    seconds = rows[-1]["second"] + 1 - rows[0]["second"] if rows else 0
+    st.subheader("Your session")
+    count = len(summary)
+    st.write(f"{count} {'person' if count == 1 else 'people'} seen in {duration(seconds)} of video.")
+    people_charts(summary, "live", per_row=1)
 
 
 with side_col:

@@ -5,6 +5,7 @@ import streamlit as st
 from fer_core import EMOTIONS, FerError
 from fer_core.video import VIDEO_TYPES, VideoAnalysis, VideoProgress, analyze_upload
 from pages import _charts as charts
+from pages._people import duration, person_line
 from pages._server import set_up_server
 from pages._ui import emotion_legend, max_upload_bytes, recognizer, warmed_up, where_are_the_faces
 
@@ -51,13 +52,6 @@ def _restart() -> None:
     state.pop("video_cancelled", None)
 
 
-def _duration(seconds: float) -> str:
-    if seconds < 10:
-        return f"{seconds:.1f} s"
-    minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
-
-
 if state.get("video_result", (None,))[0] != job:
     if state.get("video_cancelled") == job:
         _, done, total = state.get("video_progress", (job, 0, 0))
@@ -78,7 +72,7 @@ if state.get("video_result", (None,))[0] != job:
         state.video_progress = (job, progress.done, progress.total)
         left = progress.seconds_left
         text = f"Frame {progress.done:,} of {progress.total:,}"
-        bar.progress(progress.fraction, text=text + (f", about {_duration(left)} left" if left is not None else ""))
+        bar.progress(progress.fraction, text=text + (f", about {duration(left)} left" if left is not None else ""))
 
     try:
         model = warmed_up(recognizer(detector_range))
@@ -97,8 +91,8 @@ if isinstance(analysis, str):
 
 people = analysis.people
 st.success(
-    f"{len(people)} {'person' if len(people) == 1 else 'people'} followed through {_duration(analysis.covered)} "
-    f"of video, analysed in {_duration(analysis.seconds)} ({analysis.realtime_factor:.1f}× real time)."
+    f"{len(people)} {'person' if len(people) == 1 else 'people'} followed through {duration(analysis.covered)} "
+    f"of video, analysed in {duration(analysis.seconds)} ({analysis.realtime_factor:.1f}× real time)."
 )
 for note in analysis.notes():
     st.info(note, icon=":material/info:")
@@ -125,10 +119,7 @@ with summary_col:
             icon=":material/face:",
         )
     for row in summary.itertuples():
-        st.markdown(
-            f"**Person {row.person}**: mostly **{row.dominant}** ({getattr(row, row.dominant):.0%} of the time), "
-            f"on screen {_duration(row.seconds)} between {row.first_seen:.1f} s and {row.last_seen:.1f} s."
-        )
+        st.markdown(person_line(row))
 
 if people:
     st.markdown("#### Share of each person's time on screen spent in each emotion")

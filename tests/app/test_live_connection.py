@@ -87,7 +87,7 @@ def test_a_stopped_stream_says_how_far_it_got_and_a_new_start_clears_it(playing,
     playing.watch.stream_ended()
     playing.watch.page_sees(False)
     level, text = playing.watch.notice()
-    assert level == "info" and "stopped after 2 frames" in text
+    assert level == "info" and "stopped after 2 frames" in text and "did not press" not in text
     clock.now += 60
     playing.watch.page_sees(True)
     assert playing.watch.notice() is None

@@ -93,7 +93,7 @@ def test_live_video_is_analysed_on_the_server_and_the_chart_updates(app, page, o
             if attempt:
                 raise
             page.reload()
-    analysed = page.locator('[data-testid="stMetric"]', has_text="Frames analysed").locator(
+    analysed = page.locator('[data-testid="stMetric"]', has_text="Analysed").locator(
         '[data-testid="stMetricValue"]'
     )
     first = int(analysed.inner_text().replace(",", ""))
@@ -104,3 +104,7 @@ def test_live_video_is_analysed_on_the_server_and_the_chart_updates(app, page, o
     assert _faces_seen(log) > 0
     _screenshot(page, output / "live.png")
     page.frame_locator(START).get_by_role("button", name="STOP").click()
+    expect(page.get_by_role("heading", name="Your session")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Person \d+: mostly"))).not_to_have_count(0)
+    expect(page.get_by_role("button", name="Download the people (CSV)")).to_be_enabled()
+    _screenshot(page, output / "live-summary.png")

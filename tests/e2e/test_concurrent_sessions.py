@@ -84,7 +84,7 @@ async def _streams_at_once(server, camera, streams: int, frames: int):
         ended = await more_live_frames(server.log, warm, frames)
         errors = []
         for page in pages:
-            await expect(page.locator('[data-testid="stMetric"]', has_text="Frames analysed")).to_be_visible()
+            await expect(page.locator('[data-testid="stMetric"]', has_text="Analysed")).to_be_visible()
             errors += await page.locator('[data-testid="stException"]').all_inner_texts()
         return {number: (warm[number], ended[number]) for number in warm}, errors
 

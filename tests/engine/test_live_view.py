@@ -4,6 +4,7 @@ timeline and a per-second log."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from fer_core import EMOTIONS
 from fer_core.live import LiveUpdate, UpdateQueue
@@ -52,3 +53,21 @@ def test_the_timeline_drains_the_queue_and_averages_short_bins():
     assert seconds == [0.0, 0.5]
     assert shares["happy"] == [0.5, 0.0] and shares["sad"] == [0.5, 1.0]
     assert view.latest.seconds == 0.8 and len(view.log.rows()) == 1
+
+
+def test_after_a_session_each_person_gets_the_share_of_time_in_each_emotion():
+    from dataclasses import replace
+
+    view = LiveView()
+    queue = UpdateQueue()
+    frames = [(i / 10, "happy" if i < 30 else "sad", True) for i in range(40)]
+    for update in _updates(*frames):
+        people = ((1, "happy" if update.seconds < 3 else "sad"), (2, "neutral")) if update.seconds < 2 else ()
+        queue.publish(replace(update, people=people or ((1, "happy" if update.seconds < 3 else "sad"),)))
+    view.drain(queue)
+    summary = view.people.summary(step=0.1).set_index("person")
+    assert list(summary.index) == [1, 2]
+    assert summary.loc[1, "dominant"] == "happy" and summary.loc[1, "happy"] == pytest.approx(0.75)
+    assert summary.loc[2, "neutral"] == 1.0 and summary.loc[2, "last_seen"] == pytest.approx(1.9)
+    view.restart()
+    assert view.people.summary().empty and view.latest is not None

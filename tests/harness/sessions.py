@@ -130,8 +130,8 @@ async def more_live_frames(log: Path, since: dict[int, LiveLine], frames: int) -
 
 
 async def metric(page: Page, label: str) -> float:
-    """The number a Live page shows under `label` ("Frames analysed", "Frames per second", "Faces in view")."""
-    return float((await _metric(page, label).inner_text()).replace(",", ""))
+    """The number a Live page shows under `label` ("Analysed", "Speed", "Faces"), without its words."""
+    return float((await _metric(page, label).inner_text()).replace(",", "").split()[0])
 
 
 def _metric(page: Page, label: str):
