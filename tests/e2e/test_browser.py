@@ -93,9 +93,7 @@ def test_live_video_is_analysed_on_the_server_and_the_chart_updates(app, page, o
             if attempt:
                 raise
             page.reload()
-    analysed = page.locator('[data-testid="stMetric"]', has_text="Analysed").locator(
-        '[data-testid="stMetricValue"]'
-    )
+    analysed = page.locator('[data-testid="stMetric"]', has_text="Analysed").locator('[data-testid="stMetricValue"]')
     first = int(analysed.inner_text().replace(",", ""))
     expect(analysed).not_to_have_text(str(first), timeout=30_000)
     deadline = time.monotonic() + 30
