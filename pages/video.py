@@ -1,10 +1,14 @@
 """Video: upload a recording; everyone in it is followed and gets a timeline of their emotions."""
 
+import threading
+
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
 from fer_core import EMOTIONS, FerError
-from fer_core.video import VIDEO_TYPES, VideoAnalysis, VideoProgress, analyze_upload
+from fer_core.video import VIDEO_TYPES, StopAnalysis, VideoAnalysis, VideoProgress, analyze_upload
 from pages import _charts as charts
+from pages._examples import ExampleFile, example_video
 from pages._people import duration, person_line
 from pages._server import set_up_server
 from pages._ui import emotion_legend, max_upload_bytes, recognizer, warmed_up, where_are_the_faces
@@ -32,59 +36,68 @@ with st.expander("Settings", icon=":material/tune:"):
         "Show probability bars on the video", value=True, help="Bars for all seven emotions under each face."
     )
 
-upload = st.file_uploader(
+upload_col, example_col = st.columns([3, 1])
+upload = upload_col.file_uploader(
     f"Drag and drop a video here ({', '.join(t.upper() for t in VIDEO_TYPES)})",
     help="Other kinds of files are checked and get a message saying why they cannot be used.",
 )
+example_col.write("No video at hand?")
+if example_col.toggle("Use the example video", key="use_example_video", help="Six seconds across a meeting of five"):
+    upload = upload or example_video()
 if upload is None:
-    st.info("Add a video above to see how each person's emotions change through it.", icon=":material/movie:")
+    st.info(
+        "Add a video above, or use the example, to see how each person's emotions change through it.",
+        icon=":material/movie:",
+    )
     st.stop()
 
 job = (upload.file_id, detector_range, every, show_probabilities)
-state = st.session_state
+# Plain dicts in the session: filling them needs no Streamlit call, so a result is kept even while Streamlit is
+# stopping the run (a click during the analysis), when every Streamlit call, session_state included, raises. The
+# click's own run starts at once, beside the stopping one: it waits for that one's (partial) result.
+results: dict = st.session_state.setdefault("video_results", {})
+running: dict[tuple, threading.Event] = st.session_state.setdefault("video_running", {})
+if job in running:
+    running[job].wait(timeout=60)
 
 
-def _cancel() -> None:
-    state.video_cancelled = job
+def _analyse_again() -> None:
+    results.pop(job, None)
 
 
-def _restart() -> None:
-    state.pop("video_cancelled", None)
-
-
-if state.get("video_result", (None,))[0] != job:
-    if state.get("video_cancelled") == job:
-        _, done, total = state.get("video_progress", (job, 0, 0))
-        st.warning(
-            f"Cancelled after {done:,} of {total:,} frames." if total else "Cancelled before the first frame.",
-            icon=":material/cancel:",
-        )
-        st.button("Analyse again", on_click=_restart, icon=":material/replay:")
-        st.stop()
-    running = st.empty()
-    with running.container():
+if job not in results:
+    placeholder = st.empty()
+    with placeholder.container():
         bar = st.progress(0.0, text="Loading the video…")
-        st.button("Cancel", on_click=_cancel, icon=":material/cancel:")
-    state.video_progress = (job, 0, 0)
+        st.button("Stop here", icon=":material/stop_circle:", help="Keep and show what was analysed so far")
+    interrupted: list[BaseException] = []
 
     def show(progress: VideoProgress) -> None:
-        """Move the bar; the frame count is kept so a Cancel click can say how far the analysis got."""
-        state.video_progress = (job, progress.done, progress.total)
+        """Move the bar; a click anywhere (Streamlit interrupts the run) stops the analysis where it is."""
         left = progress.seconds_left
         text = f"Frame {progress.done:,} of {progress.total:,}"
-        bar.progress(progress.fraction, text=text + (f", about {duration(left)} left" if left is not None else ""))
+        try:
+            bar.progress(progress.fraction, text=text + (f", about {duration(left)} left" if left else ""))
+        except ScriptControlException as interrupt:
+            interrupted.append(interrupt)
+            raise StopAnalysis from interrupt
 
+    results.clear()
+    finished = running[job] = threading.Event()
     try:
         model = warmed_up(recognizer(detector_range))
-        state.video_result = (
-            job,
-            analyze_upload(upload.name, upload, model, max_upload_bytes(), every, show_probabilities, show),
-        )
+        data = upload.getvalue() if isinstance(upload, ExampleFile) else upload  # an upload is read as a file
+        results[job] = analyze_upload(upload.name, data, model, max_upload_bytes(), every, show_probabilities, show)
     except FerError as exc:
-        state.video_result = (job, str(exc))
-    running.empty()
+        results[job] = str(exc)
+    finally:
+        running.pop(job, None)
+        finished.set()
+    if interrupted:
+        raise interrupted[0]
+    placeholder.empty()
 
-analysis: VideoAnalysis | str = state.video_result[1]
+analysis: VideoAnalysis | str = results[job]
 if isinstance(analysis, str):
     st.error(f"We could not use this video: {analysis}", icon=":material/broken_image:")
     st.stop()
@@ -96,6 +109,8 @@ st.success(
 )
 for note in analysis.notes():
     st.info(note, icon=":material/info:")
+if analysis.stopped_at is not None:
+    st.button("Analyse the whole video", on_click=_analyse_again, icon=":material/replay:")
 emotion_legend()
 
 video_col, summary_col = st.columns([3, 2], gap="large")

@@ -6,7 +6,7 @@ summary and timeline) and analysis (the pipeline, progress, VideoAnalysis). Uplo
 """
 
 from ..uploads import VIDEO_TYPES
-from .analysis import ProgressCallback, VideoAnalysis, VideoProgress, analyze_upload, analyze_video
+from .analysis import ProgressCallback, StopAnalysis, VideoAnalysis, VideoProgress, analyze_upload, analyze_video
 from .decode import MAX_SIDE, VideoInfo, VideoSource
 from .encode import ANNOTATED_TYPES, Mp4Writer
 from .people import SUMMARY_COLUMNS, TABLE_COLUMNS
@@ -19,6 +19,7 @@ __all__ = [
     "VIDEO_TYPES",
     "Mp4Writer",
     "ProgressCallback",
+    "StopAnalysis",
     "VideoAnalysis",
     "VideoInfo",
     "VideoProgress",

@@ -51,6 +51,10 @@ class VideoProgress:
 ProgressCallback = Callable[[VideoProgress], None]
 
 
+class StopAnalysis(Exception):  # noqa: N818 - a request, not an error
+    """Raised by a progress callback to end an analysis early: it then returns what it found so far."""
+
+
 @dataclass(frozen=True)
 class VideoAnalysis:
     """The result: the faces table (TABLE_COLUMNS), the video's facts, speed, and anything people should know."""
@@ -65,6 +69,8 @@ class VideoAnalysis:
     variable_frame_rate: bool
     damaged_at: float | None = None
     annotated: bytes | None = field(default=None, repr=False)
+    stopped_at: float | None = None
+    """Where the analysis was stopped (StopAnalysis), in seconds of video; None when it went to the end."""
 
     @property
     def people(self) -> list[int]:
@@ -90,6 +96,8 @@ class VideoAnalysis:
             notes.append(
                 "The video's frame rate varies (common for phone recordings); every time shown is the frame's own."
             )
+        if self.stopped_at is not None:
+            notes.append(f"You stopped the analysis at {self.stopped_at:.1f} s: all shown here is up to that point.")
         if self.damaged_at is not None:
             notes.append(
                 f"The video is damaged after {self.damaged_at:.1f} s; only the part before that could be analysed."
@@ -147,7 +155,8 @@ def analyze_video(
     A face counts as a person once seen in three analysed frames (a detector's one-off mistake is not a person).
     Frames in between are not analysed; in the annotated copy they show the last known boxes. `progress` is called
     at most every `progress_seconds` and once at the end. Raises InvalidVideoError for files that are not a usable
-    video; a video in which no face is found gives an empty faces table.
+    video; a video in which no face is found gives an empty faces table. When `progress` raises StopAnalysis, the
+    analysis ends there and returns what it found (`stopped_at` says where), the annotated copy playable up to there.
     """
     if every < 1:
         raise ValueError("every must be 1 or more")
@@ -172,6 +181,7 @@ def analyze_video(
         seconds=seconds,
         variable_frame_rate=reader.variable_frame_rate(),
         damaged_at=reader.damaged_at,
+        stopped_at=reader.last_seconds if reports.stopped else None,
     )
 
 
@@ -197,6 +207,8 @@ def _follow(
             results, numbers = people.shown(tracks)
             writer.write(annotate(rgb, results, show_probabilities, numbers), seconds)
         reports.frame(index + 1)
+        if reports.stopped:
+            break
 
 
 class _Reports:
@@ -207,15 +219,23 @@ class _Reports:
         self.every_seconds = every_seconds
         self.expected = expected
         self.started = self.last = started
+        self.stopped = False
 
     def frame(self, done: int) -> None:
         """One more frame read (`done` in all)."""
         now = time.perf_counter()
         if self.progress is not None and now - self.last >= self.every_seconds:
             self.last = now
-            self.progress(VideoProgress(done, max(self.expected, done), now - self.started))
+            self._tell(VideoProgress(done, max(self.expected, done), now - self.started))
 
     def final(self, done: int, seconds: float) -> None:
         """The analysis is over: all `done` frames read in `seconds`."""
-        if self.progress is not None:
-            self.progress(VideoProgress(done, done, seconds))
+        if self.progress is not None and not self.stopped:
+            self._tell(VideoProgress(done, done, seconds))
+
+    def _tell(self, progress: VideoProgress) -> None:
+        """Call `progress`; its StopAnalysis marks the analysis as stopped."""
+        try:
+            self.progress(progress)
+        except StopAnalysis:
+            self.stopped = True

@@ -8,11 +8,9 @@ from __future__ import annotations
 from unittest import mock
 
 import numpy as np
-from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 from streamlit.testing.v1 import AppTest
 
 from fer_core import load_image
-from fer_core.video import VideoProgress
 from tests.app.pages import _texts, _upload
 from tests.conftest import PHOTOS, fitted, write_video
 
@@ -67,16 +65,36 @@ def test_a_video_without_faces_says_so_on_the_page(tmp_path):
     assert "No face was found in any frame" in _texts(at.warning)
 
 
-def test_cancel_says_how_far_the_analysis_got_and_it_can_start_again(two_people_video):
-    def interrupted(name, data, recognizer, max_bytes, every, show_probabilities, progress):
-        progress(VideoProgress(5, 20, 1.0))
-        raise StopException()  # what Streamlit raises in the script when a click asks for a rerun
+def test_stop_here_keeps_and_shows_what_was_analysed_and_the_whole_video_can_follow(two_people_video):
+    from streamlit.delta_generator import DeltaGenerator
+    from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
+    from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    from fer_core.video import analyze_upload
+
+    calls = []
+    real_progress = DeltaGenerator.progress
+
+    def progress(self, *args, **kwargs):  # the second call is the bar moving: a click interrupts it there
+        calls.append(args)
+        if len(calls) == 2:
+            page = get_script_run_ctx().page_script_hash  # what Streamlit raises when a click asks for a rerun
+            raise RerunException(RerunData(page_script_hash=page))
+        return real_progress(self, *args, **kwargs)
+
+    def reporting_often(*args):
+        return analyze_upload(*args, progress_seconds=0.0)
 
     at = _video_page()
-    with mock.patch("fer_core.video.analyze_upload", interrupted):
+    with (
+        mock.patch.object(DeltaGenerator, "progress", progress),
+        mock.patch("fer_core.video.analyze_upload", reporting_often),
+    ):
         _upload(at, "two.mp4", two_people_video.read_bytes(), "video/mp4")
-    assert "Frame 5 of 20" in str(at.get("progress")[0].proto.text)
-    _button(at, "Cancel").click().run()
-    assert "Cancelled after 5 of 20 frames." in _texts(at.warning)
-    _button(at, "Analyse again").click().run()
+    assert "You stopped the analysis at" in _texts(at.info)
+    [result] = at.session_state["video_results"].values()
+    assert 0 < result.frames_read < 20 and result.stopped_at is not None
+    _button(at, "Analyse the whole video").click().run()
     assert "2 people followed" in _texts(at.success)
+    assert "You stopped" not in _texts(at.info)

@@ -47,18 +47,30 @@ def test_a_video_gets_timelines_a_summary_and_an_annotated_copy_that_plays(app, 
     _screenshot(page, output / "video.png")
 
 
-def test_cancel_stops_the_analysis_mid_way_and_leaves_no_temporary_files(app, page, output, long_video, server_temp):
+def test_stop_here_keeps_the_partial_results_and_leaves_no_temporary_files(app, page, output, long_video, server_temp):
     url, _ = app
     page.goto(f"{url}/video")
     page.locator('input[type="file"]').set_input_files(long_video)
     expect(page.get_by_text(re.compile(r"Frame [\d,]+ of 900"))).to_be_visible()
-    page.get_by_role("button", name="Cancel").click()
-    expect(page.get_by_text(re.compile(r"Cancelled after [\d,]+ of 900 frames\."))).to_be_visible()
-    done = int(re.search(r"after ([\d,]+) of", page.get_by_text("Cancelled after").inner_text())[1].replace(",", ""))
-    assert 0 < done < 900
+    page.get_by_role("button", name="Stop here").click()
+    note = page.get_by_text(re.compile(r"You stopped the analysis at [\d.]+ s"))
+    expect(note).to_be_visible()
+    assert 0 < float(re.search(r"at ([\d.]+) s", note.inner_text())[1]) < 60
+    expect(page.get_by_text(re.compile(r"1 person followed through"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Person 1")).to_be_visible()
+    page.wait_for_function("() => document.querySelector('video').readyState >= 2")
     _expect_removed(server_temp, "fer-video-*")
-    expect(page.get_by_role("button", name="Analyse again")).to_be_visible()
-    _screenshot(page, output / "video-cancelled.png")
+    expect(page.get_by_role("button", name="Analyse the whole video")).to_be_visible()
+    _screenshot(page, output / "video-stopped.png")
+
+
+def test_the_example_video_is_one_switch_away_and_its_people_get_timelines(app, page, output):
+    url, _ = app
+    page.goto(f"{url}/video")
+    page.get_by_text("Use the example video").click()
+    expect(page.get_by_text(re.compile(r"\d+ people followed through 6\.0 s of video"))).to_be_visible(timeout=240_000)
+    expect(page.get_by_role("heading", name="Person 1")).to_be_visible()
+    _screenshot(page, output / "video-example.png")
 
 
 def _expect_removed(folder, pattern: str, patience: float = 30.0) -> None:

@@ -5,6 +5,7 @@ Every video here is made by the test from the fixture photos with PyAV (a second
 
 from __future__ import annotations
 
+import io
 import tempfile
 
 import av
@@ -17,6 +18,7 @@ from fer_core import EMOTIONS, InvalidVideoError, load_image
 from fer_core.video import (
     TABLE_COLUMNS,
     Mp4Writer,
+    StopAnalysis,
     VideoAnalysis,
     VideoInfo,
     analyze_upload,
@@ -190,6 +192,22 @@ def test_stopping_mid_way_as_a_cancel_click_does_leaves_no_temporary_files(
         analyze_upload("two.mp4", data, recognizer, 10_000_000, progress=stop_after_five_frames, progress_seconds=0)
     assert seen == [1, 2, 3, 4, 5]
     assert list(tmp_path.glob("fer-video-*")) == []
+
+
+def test_stop_analysis_from_progress_keeps_what_was_found_and_a_playable_copy(two_people_video, recognizer):
+    def stop_after_five_frames(progress) -> None:
+        if progress.done == 5:
+            raise StopAnalysis
+
+    data = two_people_video.read_bytes()
+    analysis = analyze_upload(
+        "two.mp4", data, recognizer, 10_000_000, progress=stop_after_five_frames, progress_seconds=0
+    )
+    assert analysis.frames_read == 5 and analysis.stopped_at == pytest.approx(0.4)
+    assert set(analysis.faces["frame"]) == {0, 1, 2, 3, 4}
+    assert any("You stopped the analysis at 0.4 s" in note for note in analysis.notes())
+    with av.open(io.BytesIO(analysis.annotated)) as container:
+        assert sum(1 for _ in container.decode(video=0)) == 5
 
 
 def test_progress_counts_frames_and_estimates_the_time_left(two_people_video, recognizer):
