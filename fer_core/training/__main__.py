@@ -20,8 +20,14 @@ _RECIPE_FLAGS = {
     "teacher_weight": "share of each target from the teachers (default 0.7)",
     "erase": "share of faces with a random patch erased (default 0: off)",
     "vote_weight": "share of each target from the FER+ votes (default 0.5)",
+    "photo_look": "share of faces made to look like real photos: blur, light, contrast (default 0: off)",
 }
-_TO_RECIPE = {"peak_lr": "peak_learning_rate", "floor_lr": "floor_learning_rate", "erase": "erase_probability"}
+_TO_RECIPE = {
+    "peak_lr": "peak_learning_rate",
+    "floor_lr": "floor_learning_rate",
+    "erase": "erase_probability",
+    "photo_look": "photo_probability",
+}
 _WHOLE = ("epochs", "batch_size", "warmup_epochs", "average_epochs")
 
 

@@ -43,6 +43,8 @@ class Recipe:
     """FER+ crowd votes (ferplus.csv): non-faces are left out and each target blends the label with the votes."""
     vote_weight: float = 0.5
     """Share of each training target that comes from the FER+ votes (see ferplus.crowd_targets)."""
+    photo_probability: float = 0.0
+    """Share of training faces made to look like faces from real photos: blur, gamma, light, contrast (photo_look)."""
 
 
 def recipe_record(recipe: Recipe) -> dict:
@@ -93,6 +95,11 @@ def describe(recipe: dict) -> str:
             f", weights averaged over the last {recipe['average_epochs']} epochs at learning rate "
             f"{recipe['floor_learning_rate']}"
             if recipe.get("average_epochs")
+            else ""
+        )
+        + (
+            f", {recipe['photo_probability']:.0%} of faces softened, darkened or flattened like real photos"
+            if recipe.get("photo_probability")
             else ""
         )
         + (

@@ -21,6 +21,7 @@ from ..labels import EMOTIONS
 from ..model_files import HISTORY_FILE, MODEL_FILE, RECIPE_FILE, read_history
 from .averaging import RUNNING_AVERAGE, WeightAverage, keep_average_if_better
 from .model import as_input, build_model
+from .photo_look import photo_look
 from .recipe import Recipe, calibration_split, recipe_record, selection_metric
 from .teachers import teacher_answers
 
@@ -48,7 +49,7 @@ def train(
     model = _compiled_model(recipe, steps_per_epoch=int(np.ceil(len(train_split) / recipe.batch_size)))
     scoring = [CrowdAgreement(val_split, read_votes(recipe.votes, "val", val_split.names))] if recipe.votes else []
     model.fit(
-        ShuffledBatches(train_split.images, train_targets, recipe.batch_size, recipe.seed),
+        ShuffledBatches(train_split.images, train_targets, recipe.batch_size, recipe.seed, recipe.photo_probability),
         validation_data=(as_input(val_split.images), val_targets),
         epochs=recipe.epochs,
         class_weight=class_weights(train_split.labels, recipe.class_weight_power),
@@ -143,14 +144,18 @@ class ShuffledBatches(keras.utils.PyDataset):
     """The training faces in batches, in a new random order every epoch.
 
     Keras' own shuffling of in-memory arrays repeats the same order every epoch once a global seed is set (as
-    training does, for reproducible weights), so every epoch would see the very same batches.
+    training does, for reproducible weights), so every epoch would see the very same batches. With
+    `photo_probability`, that share of each batch is made to look like faces from real photos (see photo_look).
     """
 
-    def __init__(self, images: np.ndarray, targets: np.ndarray, batch_size: int, seed: int) -> None:
+    def __init__(
+        self, images: np.ndarray, targets: np.ndarray, batch_size: int, seed: int, photo_probability: float = 0.0
+    ) -> None:
         super().__init__()
         self.images = images
         self.targets = targets
         self.batch_size = batch_size
+        self.photo_probability = photo_probability
         self._random = np.random.default_rng(seed)
         self.order = self._random.permutation(len(images))
 
@@ -159,7 +164,8 @@ class ShuffledBatches(keras.utils.PyDataset):
 
     def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
         chosen = self.order[index * self.batch_size : (index + 1) * self.batch_size]
-        return as_input(self.images[chosen]), self.targets[chosen]
+        faces = photo_look(self.images[chosen], self.photo_probability, self._random)
+        return faces[..., None], self.targets[chosen]
 
     def on_epoch_end(self) -> None:
         self.order = self._random.permutation(len(self.images))
