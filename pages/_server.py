@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import threading
 
 import streamlit as st
@@ -18,10 +19,21 @@ _done = threading.Lock()
 def set_up_server() -> None:
     """Apply the server-wide settings, the first time it is called in this server process."""
     if _done.acquire(blocking=False):
+        _quiet_the_libraries()
         _log_to_console()
         _keep_keras_between_runs()
         threading.Thread(target=_freeze_the_libraries, name="freeze-libraries", daemon=True).start()
         _use_navigation()
+
+
+def _quiet_the_libraries() -> None:
+    """Keep the native libraries' start-up noise off the console, before they load: TensorFlow looking for a GPU
+    ("failed call to cuInit", "Unable to register cuDNN factory") and MediaPipe's graph notes are not problems on a
+    CPU-only machine and alarm whoever runs the app. Our own warnings and errors still print (see _log_to_console);
+    a variable set before the start wins."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
 
 
 def _log_to_console() -> None:
