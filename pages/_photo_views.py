@@ -61,10 +61,14 @@ def _short(name: str, most: int = 14) -> str:
     return stem if len(stem) <= most else stem[: most - 1] + "…"
 
 
+def faces_count(photo: PhotoResult) -> str:
+    """ "1 face", "5 faces"."""
+    return f"{len(photo.faces)} face{'s' if len(photo.faces) != 1 else ''}"
+
+
 def photo_details(photo: PhotoResult, index: int, view: View) -> None:
     """One photo: annotated at display size, then a card per face (picture, answer, bars, heatmap)."""
-    count = len(photo.faces)
-    st.subheader(f"{photo.name}: {count} face{'s' if count != 1 else ''}")
+    st.subheader(f"{photo.name}: {faces_count(photo)}")
     height, natural = photo.rgb.shape[:2]
     width = min(DISPLAY_WIDTH, natural, round(DISPLAY_HEIGHT * natural / height))
     st.image(export.annotated(photo, view.probabilities, display_width=width), width=width)

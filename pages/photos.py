@@ -86,7 +86,7 @@ if readable:
         chosen = st.selectbox(
             "Look closer at",
             range(len(readable)),
-            format_func=lambda i: f"{readable[i].name} ({len(readable[i].faces)} faces)",
+            format_func=lambda i: f"{readable[i].name} ({show.faces_count(readable[i])})",
         )
     show.photo_details(readable[chosen], chosen, view)
 
