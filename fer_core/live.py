@@ -124,7 +124,7 @@ class LiveProcessor:
         canvas = annotate(rgb, [t.result for t in tracks], show_probabilities=self.show_probabilities)
         ms = (self.clock() - start) * 1000
         fps = self._rate.tick(start)
-        self._readout(canvas, fps, ms)
+        self._readout(canvas, fps)
         update = self._update(start, tracks, analyzed, fps, ms)
         self.updates.publish(update)
         self._report(update)
@@ -164,9 +164,9 @@ class LiveProcessor:
             people=tuple((t.id, t.result.emotion) for t in tracks) if analyzed else (),
         )
 
-    def _readout(self, canvas: np.ndarray, fps: float, ms: float) -> None:
+    def _readout(self, canvas: np.ndarray, fps: float) -> None:
         """The speed (or that analysis is unavailable) on a black strip in the frame's top-left corner."""
-        text = "Analysis unavailable: model not loaded" if self._error else f"{fps:4.1f} fps  {ms:3.0f} ms/frame"
+        text = "Analysis unavailable: model not loaded" if self._error else f"{fps:.0f} pictures a second"
         scale = max(0.45, canvas.shape[1] / 1400)
         (w, h), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, 1)
         cv2.rectangle(canvas, (0, 0), (w + 12, h + base + 10), (0, 0, 0), cv2.FILLED)

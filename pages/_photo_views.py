@@ -20,6 +20,9 @@ wide window holds it."""
 DISPLAY_HEIGHT = 640
 """Tallest it is shown, so a portrait-format photo does not fill three screens."""
 
+BARS_UP_TO = 3
+"""Photos with more faces get no bars drawn on them (they would cover the faces); each card has its own."""
+
 _ORDERS = ("As in the photos", "By emotion", "Surest first")
 
 
@@ -71,7 +74,10 @@ def photo_details(photo: PhotoResult, index: int, view: View) -> None:
     st.subheader(f"{photo.name}: {faces_count(photo)}")
     height, natural = photo.rgb.shape[:2]
     width = min(DISPLAY_WIDTH, natural, round(DISPLAY_HEIGHT * natural / height))
-    st.image(export.annotated(photo, view.probabilities, display_width=width), width=width)
+    bars = view.probabilities and len(photo.faces) <= BARS_UP_TO
+    st.image(export.annotated(photo, bars, display_width=width), width=width)
+    if view.probabilities and not bars:
+        st.caption("With this many faces, each face's bars are in its card below, so the photo stays clear.")
     if not photo.faces:
         st.warning(
             "No face found. Try *Also tiny faces* under Settings, or a photo where faces look towards the camera.",
@@ -82,7 +88,7 @@ def photo_details(photo: PhotoResult, index: int, view: View) -> None:
         with columns[(number - 1) % 3].container(border=True):
             crop_col, chart_col = st.columns([1, 2])
             crop_col.image(export.face_crop(photo.rgb, face.box), width="stretch")
-            crop_col.markdown(f"**Face {number}**  \n{export.verdict(face)}")
+            crop_col.markdown(f"**Face {number}**")
             if view.probabilities:
                 chart_col.plotly_chart(
                     charts.probability_bars(face.probabilities), key=f"photo{index}-face{number}", width="stretch"
@@ -91,6 +97,7 @@ def photo_details(photo: PhotoResult, index: int, view: View) -> None:
                 heat = explainer(view.detector_range).heatmap(face.aligned)
                 chart_col.image(overlay(face.aligned, heat), caption="What the model looked at", width="stretch")
                 chart_col.image(legend(), caption="blue: weighed little · red: weighed most", width="stretch")
+            st.markdown(export.verdict(face))
 
 
 def faces_table(photos: Sequence[PhotoResult]) -> None:

@@ -80,7 +80,7 @@ def emotion_panel() -> None:
     if ctx.state.playing and latest is not None:
         faces, speed, analysed = st.columns(3)
         faces.metric("Faces", latest.faces)
-        speed.metric("Speed", f"{latest.fps:.0f} a second", help="Video pictures shown per second")
+        speed.metric("Speed", f"{latest.fps:.0f}/s", help="Video pictures shown per second")
         analysed.metric("Analysed", f"{latest.frames_analyzed:,}", help="Video pictures analysed so far")
         seconds, shares = view.timeline.series()
         if seconds:
