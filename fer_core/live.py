@@ -23,6 +23,7 @@ import numpy as np
 from .annotate import annotate
 from .errors import FerError
 from .labels import EMOTIONS
+from .landmarks import FaceMesh, draw_landmarks
 from .recognizer import EmotionRecognizer
 from .track import FaceTracker, Track
 
@@ -87,7 +88,8 @@ class LiveProcessor:
 
     A frame that arrives more than `max_lag` seconds behind the stream is not analysed (the last known faces are
     drawn instead), unless nothing was analysed for `max_skip` seconds, so a slow machine stays live. The page
-    may switch `show_probabilities` (the bars under each face) at any time; it reads results only from `updates`.
+    may switch `show_probabilities` (the bars under each face) and `show_landmarks` (the face mesh's points) at any
+    time; it reads results only from `updates`.
     """
 
     def __init__(
@@ -101,10 +103,12 @@ class LiveProcessor:
     ) -> None:
         self.recognizer = recognizer
         self.show_probabilities = show_probabilities
+        self.show_landmarks = False
         self.clock = clock
         self.updates = UpdateQueue(maxsize=queue_size)
         self.number = next(_numbers)
         self._tracker = FaceTracker()
+        self._mesh = FaceMesh()
         self._pacing = _Pacing(max_lag, max_skip)
         self._rate = _FrameRate()
         self._started: float | None = None
@@ -121,6 +125,8 @@ class LiveProcessor:
         analyzed = tracks is not None
         if tracks is None:
             tracks = self._tracker.current(start)
+        if self.show_landmarks and tracks:
+            rgb = draw_landmarks(rgb, self._mesh.landmarks(rgb, [t.result.box for t in tracks]))
         canvas = annotate(rgb, [t.result for t in tracks], show_probabilities=self.show_probabilities)
         ms = (self.clock() - start) * 1000
         fps = self._rate.tick(start)

@@ -127,3 +127,12 @@ def test_the_server_log_gets_one_line_per_second_in_the_format_the_load_tools_re
         f"live: 1 frames, 1 analyzed, 0 faces seen, 0.0 fps (session {processor.number})",
         f"live: 4 frames, 4 analyzed, 0 faces seen, 2.5 fps (session {processor.number})",
     ]
+
+
+def test_the_landmarks_switch_draws_the_face_mesh_on_the_live_frame(recognizer, frame):
+    plain = LiveProcessor(recognizer).process(frame, 0.0)
+    processor = LiveProcessor(recognizer)
+    processor.show_landmarks = True
+    meshed = processor.process(frame, 0.0)
+    mesh_colour = np.all(meshed == (0, 255, 200), axis=2) & ~np.all(plain == (0, 255, 200), axis=2)
+    assert mesh_colour.sum() > 100
