@@ -1,20 +1,24 @@
 """Score the model on labelled faces: accuracy, per-class precision/recall/F1, confusion, calibration, speed.
 
-The dict these functions return is what `metrics.json` holds and what the Dashboard draws.
+The dict these functions return is what `metrics.json` holds and what the Dashboard draws; evaluate_with_answers
+also gives the answer for each face (kept out of that dict, for the Dashboard's gallery of mistakes).
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from .calibration import uncertainty_report
 from .datasets import class_folders, load_fer2013, read_crop
 from .errors import DatasetError, InvalidImageError
-from .labels import EMOTIONS
+from .labels import CSV_USAGE_TO_SPLIT, EMOTIONS
 from .recognizer import EmotionRecognizer
 
 Progress = Callable[[int, int], None]
@@ -85,6 +89,20 @@ def calibration(labels: np.ndarray, probabilities: np.ndarray, n_bins: int = CAL
     return float(ece), bins
 
 
+@dataclass(frozen=True)
+class Answer:
+    """The model's answer for one scored face, for a gallery of its mistakes (never written to metrics.json)."""
+
+    source: str
+    """Where the face came from: `<class>/<file>` in a folder, `row N` in a CSV (its header being row 1)."""
+    true: str
+    said: str
+    confidence: float
+    """The probability of the emotion it said."""
+    face: np.ndarray = field(repr=False, compare=False)
+    """The 48x48 gray face the classifier saw."""
+
+
 def evaluate(
     data: str | Path,
     recognizer: EmotionRecognizer,
@@ -96,6 +114,16 @@ def evaluate(
     With crops=True each image is already a face crop; otherwise each image is a photo whose largest face
     is detected and classified, and a photo with no face counts as a miss (reported under `no_face`).
     """
+    return evaluate_with_answers(data, recognizer, crops, progress)[0]
+
+
+def evaluate_with_answers(
+    data: str | Path,
+    recognizer: EmotionRecognizer,
+    crops: bool = True,
+    progress: Progress | None = None,
+) -> tuple[dict, list[Answer]]:
+    """evaluate()'s report, and the model's answer for every face it scored, in the order scored."""
     data = Path(data)
     if data.is_file():
         return _evaluate_csv(data, recognizer, progress)
@@ -103,40 +131,36 @@ def evaluate(
     if not items:
         raise DatasetError(f"{data} has class folders but no files in them.")
     started = time.perf_counter()
-    labels, probabilities, unreadable, no_face = [], [], [], []
-    batch_faces, batch_labels = [], []
+    faces, labels, sources, probabilities, unreadable, no_face = [], [], [], [], [], []
 
-    def flush() -> None:
-        if batch_faces:
-            probabilities.extend(recognizer.classifier.probabilities(np.stack(batch_faces), recognizer.tta))
-            labels.extend(batch_labels)
-            batch_faces.clear()
-            batch_labels.clear()
+    def classify_waiting() -> None:
+        if len(faces) > len(probabilities):
+            waiting = np.stack(faces[len(probabilities) :])
+            probabilities.extend(recognizer.classifier.probabilities(waiting, recognizer.tta))
 
     for done, (path, label) in enumerate(items, start=1):
         try:
-            if crops:
-                batch_faces.append(read_crop(path))
-                batch_labels.append(label)
+            found = [] if crops else recognizer.analyze(path)
+            if crops or found:
+                faces.append(read_crop(path) if crops else found[0].aligned)
+                probabilities.extend([] if crops else [found[0].vector])
+                labels.append(label)
+                sources.append(_relative(path, data))
             else:
-                faces = recognizer.analyze(path)
-                if faces:
-                    probabilities.append(np.array([faces[0].probabilities[e] for e in EMOTIONS]))
-                    labels.append(label)
-                else:
-                    no_face.append(_relative(path, data))
+                no_face.append(_relative(path, data))
         except InvalidImageError as exc:
             unreadable.append({"file": _relative(path, data), "reason": str(exc)})
-        if len(batch_faces) >= 256:
-            flush()
+        if len(faces) - len(probabilities) >= 256:
+            classify_waiting()
         if progress:
             progress(done, len(items))
-    flush()
+    classify_waiting()
     elapsed = time.perf_counter() - started
-    return _report(labels, probabilities, no_face, unreadable, len(items), elapsed, crops, recognizer)
+    report = _report(labels, probabilities, no_face, unreadable, len(items), elapsed, crops, recognizer)
+    return report, _answers(sources, labels, probabilities, faces)
 
 
-def _evaluate_csv(path: Path, recognizer: EmotionRecognizer, progress: Progress | None) -> dict:
+def _evaluate_csv(path: Path, recognizer: EmotionRecognizer, progress: Progress | None) -> tuple[dict, list]:
     splits = load_fer2013(path)
     images = np.concatenate([s.images for s in splits.values()])
     labels = np.concatenate([s.labels for s in splits.values()])
@@ -149,7 +173,32 @@ def _evaluate_csv(path: Path, recognizer: EmotionRecognizer, progress: Progress 
             progress(min(start + 256, len(images)), len(images))
     elapsed = time.perf_counter() - started
     unreadable = [{"file": path.name, "reason": p} for p in problems]
-    return _report(labels, probabilities, [], unreadable, len(images) + len(problems), elapsed, True, recognizer)
+    report = _report(labels, probabilities, [], unreadable, len(images) + len(problems), elapsed, True, recognizer)
+    return report, _answers(_csv_rows(path, splits, len(images)), labels, probabilities, images)
+
+
+def _csv_rows(path: Path, splits: dict, n_faces: int) -> list[str]:
+    """Each face's row ("row N") in load_fer2013's order: split by split, each in row order, bad rows left out."""
+    usage = pd.read_csv(path, dtype=str, keep_default_na=False, usecols=lambda column: column == "Usage")
+    if "Usage" in usage:
+        split_of = [CSV_USAGE_TO_SPLIT.get(use.strip()) for use in usage["Usage"]]
+    else:
+        split_of = ["train"] * (n_faces + sum(len(s.problems) for s in splits.values()))
+    bad = {int(m[1]) for s in splits.values() for p in s.problems if (m := re.match(r"row (\d+):", p))}
+    rows = [
+        f"row {row}"
+        for name in splits
+        for row, split in enumerate(split_of, start=2)
+        if split == name and row not in bad
+    ]
+    return rows if len(rows) == n_faces else [f"face {i}" for i in range(1, n_faces + 1)]
+
+
+def _answers(sources, labels, probabilities, faces) -> list[Answer]:
+    return [
+        Answer(source, EMOTIONS[int(label)], EMOTIONS[int(np.argmax(p))], float(np.max(p)), face)
+        for source, label, p, face in zip(sources, labels, probabilities, faces, strict=True)
+    ]
 
 
 def _report(labels, probabilities, no_face, unreadable, n_files, elapsed, crops, recognizer) -> dict:

@@ -10,26 +10,30 @@ from fer_core import EMOTIONS
 
 def show_accuracy(report: dict) -> None:
     """Three plain figures (agreement with ten-person votes, with the dataset's labels, on real photos), then the
-    details by emotion one click away."""
+    details by emotion, for experts, one click away."""
     val, wild = report["val"]["single"], report["wild_dev"]
     wild_photos = wild["tta12"]["all"]
     crowd, labels, photos = st.columns(3)
     crowd.metric(
         "Agrees with people",
         f"{val['ferplus_majority']['accuracy']:.0%}",
-        help="On faces where at least 5 of 10 people named the same emotion (FER+ votes), one look at each face.",
+        help="On test photos where at least 5 of 10 people named the same emotion: how often the model names it too.",
     )
     labels.metric(
         "Matches the label",
         f"{val['fer2013']['accuracy']:.0%}",
-        help="FER2013's own label, given by one person per face; people often disagree with it.",
+        help="The label each test photo came with, given by one person; other people often disagree with it.",
     )
     photos.metric(
         "On real photos",
         f"{wild_photos['accuracy']:.0%}",
         help=f"{wild_photos['n']} news and film photos, analysed as the Photos page does (labels by one student each).",
     )
-    with st.expander("Details by emotion (real photos)"):
+    st.caption(
+        "People themselves often disagree about which emotion a face shows, so no one, and no model, gets every face "
+        '"right". Test photos were kept apart from training: the model never learned from them.'
+    )
+    with st.expander("Details for experts: real photos, emotion by emotion"):
         table = pd.DataFrame(
             {
                 "faces": [wild_photos["support"][e] for e in EMOTIONS],

@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from fer_core.labels import COLORS, EMOTIONS
 
@@ -34,7 +33,7 @@ def probability_bars(probabilities: Mapping[str, float], height: int = 230) -> g
 
 
 def class_distribution(counts: Mapping[str, Mapping[str, int]]) -> go.Figure:
-    """Images per emotion, one group of bars per split (e.g. train and val); splits told apart by pattern."""
+    """Images per emotion, one group of bars per set of photos (named by the caller); sets told apart by pattern."""
     figure = go.Figure()
     patterns = ["", "/", "."]
     for i, (split, per_class) in enumerate(counts.items()):
@@ -44,31 +43,38 @@ def class_distribution(counts: Mapping[str, Mapping[str, int]]) -> go.Figure:
             y=[per_class.get(e, 0) for e in EMOTIONS],
             marker_color=[COLORS[e] for e in EMOTIONS],
             marker_pattern_shape=patterns[i % len(patterns)],
-            hovertemplate=f"{split} %{{x}}: %{{y}} images<extra></extra>",
+            hovertemplate=f"{split}, %{{x}}: %{{y}} photos<extra></extra>",
         )
-    figure.update_layout(barmode="group", title="Images per emotion", yaxis_title="images", **_LAYOUT)
+    figure.update_layout(barmode="group", title="Photos per emotion", yaxis_title="photos", **_LAYOUT)
+    figure.update_layout(legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"})
     return figure
 
 
+SCORE_WORDS = {"recall": "found", "precision": "right when it says so", "f1": "balanced score"}
+"""Plain names for recall, precision and F1, as the per-emotion chart and its caption use them."""
+
+
 def per_class_scores(per_class: Mapping[str, Mapping[str, float]]) -> go.Figure:
-    """Precision, recall and F1 per emotion as grouped bars (emotion colour, metric told apart by pattern)."""
+    """Recall, precision and F1 per emotion, in plain words, as grouped bars (emotion colour, score by pattern)."""
     figure = go.Figure()
-    for metric, pattern in (("precision", "/"), ("recall", "."), ("f1", "")):
+    for metric, pattern in (("recall", "."), ("precision", "/"), ("f1", "")):
         figure.add_bar(
-            name=metric if metric != "f1" else "F1",
+            name=SCORE_WORDS[metric],
             x=list(EMOTIONS),
             y=[per_class[e][metric] for e in EMOTIONS],
             marker_color=[COLORS[e] for e in EMOTIONS],
             marker_pattern_shape=pattern,
-            hovertemplate=f"%{{x}} {metric}: %{{y:.1%}}<extra></extra>",
+            hovertemplate=f"%{{x}}, {SCORE_WORDS[metric]}: %{{y:.0%}}<extra></extra>",
         )
     figure.update_layout(barmode="group", title="Scores per emotion", **_LAYOUT)
+    figure.update_layout(legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"})
     figure.update_yaxes(range=[0, 1], tickformat=".0%")
     return figure
 
 
 def confusion_heatmap(matrix: Sequence[Sequence[int]], normalized: bool) -> go.Figure:
-    """Confusion matrix (rows: true emotion, columns: predicted); normalized shows each row as shares of that class."""
+    """Which emotions get mixed up (rows: true emotion, columns: the model's answer); normalized shows each row as
+    shares of that true emotion."""
     counts = np.asarray(matrix, dtype=np.float64)
     if normalized:
         totals = counts.sum(axis=1, keepdims=True)
@@ -85,41 +91,50 @@ def confusion_heatmap(matrix: Sequence[Sequence[int]], normalized: bool) -> go.F
             text=text,
             texttemplate="%{text}",
             colorscale="Blues",
-            hovertemplate="true %{y}, predicted %{x}: %{text}<extra></extra>",
+            hovertemplate="true %{y}, it said %{x}: %{text}<extra></extra>",
             showscale=False,
         )
     )
-    figure.update_layout(title="Confusion matrix", height=460, **_LAYOUT)
-    figure.update_xaxes(title="predicted", side="bottom")
-    figure.update_yaxes(title="true", autorange="reversed")
+    figure.update_layout(title="What it said for each true emotion", height=460, **_LAYOUT)
+    figure.update_xaxes(title="the model said", side="bottom")
+    figure.update_yaxes(title="true emotion", autorange="reversed")
     return figure
 
 
-def training_curves(history: Sequence[Mapping[str, float]]) -> go.Figure:
-    """Accuracy and loss per epoch, training vs. validation, side by side."""
-    figure = make_subplots(rows=1, cols=2, subplot_titles=("Accuracy", "Loss"))
-    epochs = [int(row["epoch"]) + 1 for row in history]
-    for col, metric in ((1, "accuracy"), (2, "loss")):
-        for prefix, name, dash in (("", "training", "dot"), ("val_", "validation", "solid")):
-            key = prefix + metric
-            if history and key in history[0]:
-                figure.add_scatter(
-                    x=epochs,
-                    y=[row[key] for row in history],
-                    name=name,
-                    line={"dash": dash, "color": "#1f3b73" if prefix else "#7a8cb3"},
-                    showlegend=col == 1,
-                    row=1,
-                    col=col,
-                )
-    figure.update_xaxes(title="epoch")
-    figure.update_yaxes(tickformat=".0%", row=1, col=1)
-    figure.update_layout(title="Training curves", height=360, **_LAYOUT)
+_CURVES = {
+    "accuracy": ("Right answers during training", "training round", "new photos", "photos it learned from"),
+    "loss": ("Loss per epoch", "epoch", "val", "train"),
+}
+"""Per measure: the chart's title, its x axis and the names of its two lines (the accuracy chart is in plain words,
+the loss chart is for experts)."""
+
+
+def training_curves(history: Sequence[Mapping[str, float]], metric: str = "accuracy") -> go.Figure:
+    """One measure per training round: on new photos kept apart from training (solid, what counts) and on the
+    photos it learned from (dotted)."""
+    title, x_title, new, learned = _CURVES[metric]
+    rounds = [int(row["epoch"]) + 1 for row in history]
+    figure = go.Figure()
+    for prefix, name, dash, width in (("val_", new, "solid", 3), ("", learned, "dot", 2)):
+        if history and prefix + metric in history[0]:
+            figure.add_scatter(
+                x=rounds,
+                y=[row[prefix + metric] for row in history],
+                name=name,
+                mode="lines+markers",
+                line={"dash": dash, "color": "#1f3b73" if prefix else "#7a8cb3", "width": width},
+            )
+    figure.update_xaxes(title=x_title, dtick=1 if len(rounds) <= 20 else None)
+    if metric == "accuracy":  # the whole scale, so the gap between the lines looks as big as it is
+        figure.update_yaxes(tickformat=".0%", range=[0, 1.02])
+    figure.update_layout(title=title, height=340, **_LAYOUT)
+    figure.update_layout(legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"})
     return figure
 
 
 def reliability_diagram(bins: Sequence[Mapping], ece: float) -> go.Figure:
-    """Accuracy against confidence per confidence bin, with the diagonal a perfectly calibrated model would follow."""
+    """How often it was right against how sure it was, per confidence bin, with the diagonal a model whose
+    confidence matched reality would follow; `ece` is the average gap, in the title in plain words."""
     used = [b for b in bins if b["count"]]
     centers = [(b["lower"] + b["upper"]) / 2 for b in used]
     figure = go.Figure()
@@ -127,15 +142,15 @@ def reliability_diagram(bins: Sequence[Mapping], ece: float) -> go.Figure:
         x=centers,
         y=[b["accuracy"] for b in used],
         width=[b["upper"] - b["lower"] for b in used],
-        name="accuracy in bin",
+        name="how often it was right",
         marker_color="#1f77b4",
         customdata=[[b["count"], b["confidence"]] for b in used],
-        hovertemplate="confidence %{customdata[1]:.0%}: accuracy %{y:.0%} (%{customdata[0]} faces)<extra></extra>",
+        hovertemplate="%{customdata[0]} faces it was %{customdata[1]:.0%} sure of: right %{y:.0%}<extra></extra>",
     )
-    figure.add_scatter(x=[0, 1], y=[0, 1], mode="lines", name="perfect calibration", line={"dash": "dash"})
-    figure.update_layout(title=f"Reliability (calibration error {ece:.1%})", **_LAYOUT)
-    figure.update_xaxes(title="confidence", range=[0, 1], tickformat=".0%")
-    figure.update_yaxes(title="accuracy", range=[0, 1], tickformat=".0%")
+    figure.add_scatter(x=[0, 1], y=[0, 1], mode="lines", name="as sure as it is right", line={"dash": "dash"})
+    figure.update_layout(title=f"How sure it was, and how often it was right (off by {ece:.1%} on average)", **_LAYOUT)
+    figure.update_xaxes(title="how sure it was", range=[0, 1], tickformat=".0%")
+    figure.update_yaxes(title="how often it was right", range=[0, 1], tickformat=".0%")
     return figure
 
 

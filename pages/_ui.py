@@ -1,4 +1,4 @@
-"""Streamlit helpers the pages share: cached models, folders from the environment, and the evaluation report view.
+"""Streamlit helpers the pages share: cached models, folders from the environment, the emotion legend, progress.
 
 Not a page itself: the app lists its pages explicitly with st.navigation. Importing it changes nothing server-wide
 (that is pages/_server.py's job, called explicitly).
@@ -17,8 +17,8 @@ import streamlit as st
 from fer_core import COLORS, EMOTIONS, EmotionRecognizer, FerError
 from fer_core.explain import Explainer
 from fer_core.labels import IMAGE_SIZE, ink_on
+from fer_core.landmarks import FaceMesh
 from fer_core.model_files import DEFAULT_MODEL
-from pages import _charts as charts
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,6 +56,12 @@ def explainer(detector_range: str = "near") -> Explainer:
 @st.cache_resource(show_spinner="Loading the face and emotion models…")
 def _recognizer(detector_range: str, model_file: str) -> EmotionRecognizer:
     return EmotionRecognizer(model_file, detector_range=detector_range, min_face_score=0.3)
+
+
+@st.cache_resource(show_spinner="Loading the face mesh…")
+def face_mesh() -> FaceMesh:
+    """The face mesh model, built once and shared by every session (it is thread-safe)."""
+    return FaceMesh()
 
 
 @st.cache_resource(show_spinner="Preparing the explanations…")
@@ -135,75 +141,3 @@ def progress_callback(bar) -> Callable[[int, int], None]:
             bar.progress(percent / 100, text=f"Scored {done} of {total} images")
 
     return update
-
-
-def show_report(metrics: dict, key: str) -> None:
-    """Every chart of an evaluation report (fer_core.evaluate output): scores, per class, confusion, calibration."""
-    cols = st.columns(4)
-    cols[0].metric("Accuracy", f"{metrics['accuracy']:.1%}", help="Share of faces whose emotion was guessed right.")
-    cols[1].metric("Macro-F1", f"{metrics['macro_f1']:.1%}", help="Average of the per-emotion F1 scores.")
-    if "expected_calibration_error" in metrics:
-        cols[2].metric(
-            "Calibration error",
-            f"{metrics['expected_calibration_error']:.1%}",
-            help="How far the model's confidence is from its real accuracy (lower is better).",
-        )
-    cols[3].metric("Faces scored", f"{metrics.get('n_scored', 0):,}")
-    _per_emotion(metrics, key)
-    st.markdown("#### Which emotions get mixed up")
-    view = st.segmented_control(
-        "Show", ["Counts", "Share of each true emotion"], default="Counts", key=f"{key}-confusion-view"
-    )
-    normalized = view == "Share of each true emotion"
-    st.plotly_chart(charts.confusion_heatmap(metrics["confusion_matrix"], normalized), key=f"{key}-confusion")
-    _confidence(metrics, key)
-    if metrics.get("no_face") or metrics.get("unreadable"):
-        with st.expander(
-            f"Skipped: {metrics.get('n_no_face', 0)} without a face, {metrics.get('n_unreadable', 0)} unreadable"
-        ):
-            for name in metrics.get("no_face", []):
-                st.write(f"No face found: {name}")
-            for item in metrics.get("unreadable", []):
-                st.write(f"Unreadable: {item['file']} ({item['reason']})")
-
-
-def _per_emotion(metrics: dict, key: str) -> None:
-    st.markdown("#### How well each emotion is recognised")
-    st.caption("Precision: when it says *happy*, how often it is right. Recall: how many happy faces it finds.")
-    per_class = metrics["per_class"]
-    table = [
-        {"emotion": e, **{m: per_class[e][m] for m in ("precision", "recall", "f1")}, "faces": per_class[e]["support"]}
-        for e in EMOTIONS
-    ]
-    left, right = st.columns([2, 3])
-    left.dataframe(
-        table,
-        hide_index=True,
-        column_config={
-            m: st.column_config.NumberColumn(m.capitalize(), format="percent") for m in ("precision", "recall")
-        }
-        | {"f1": st.column_config.NumberColumn("F1", format="percent")},
-    )
-    right.plotly_chart(charts.per_class_scores(per_class), key=f"{key}-per-class")
-
-
-def _confidence(metrics: dict, key: str) -> None:
-    if metrics.get("reliability_bins"):
-        st.markdown("#### Can its confidence be trusted?")
-        st.caption(
-            "Each bar groups faces the model was about equally sure of and shows how often it was right. "
-            "Closer to the dashed line is better."
-        )
-        st.plotly_chart(
-            charts.reliability_diagram(metrics["reliability_bins"], metrics["expected_calibration_error"]),
-            key=f"{key}-reliability",
-        )
-    uncertain = metrics.get("uncertain") or {}
-    if uncertain.get("uncertain_share"):
-        st.markdown("#### When is it unsure?")
-        certain = uncertain["accuracy_when_certain"]
-        st.caption(
-            f"For {uncertain['uncertain_share']:.0%} of these faces the top two emotions were too close to call, "
-            "so the app names both (for example *neutral or sad?*)"
-            + (f"; when it names one emotion, it is right {certain:.0%} of the time." if certain is not None else ".")
-        )

@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import shutil
 import zipfile
+from collections.abc import Iterator
 
 import pytest
+from google.protobuf.message import Message
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Block, Dataframe, Element, Expander, Tab
 
+from fer_core import EMOTIONS
 from tests.app.pages import _app, _texts
-from tests.conftest import FER_TINY
+from tests.conftest import FER_CLEAR, FER_TINY
 
 
 @pytest.fixture
@@ -31,7 +37,7 @@ def _chart_titles(at: AppTest) -> str:
 def test_dashboard_draws_every_model_chart_from_the_metrics_file(model_dir):
     at = _app("pages/dashboard.py")
     titles = _chart_titles(at)
-    for title in ("Scores per emotion", "Confusion matrix", "Reliability", "Training curves"):
+    for title in ("Scores per emotion", "What it said for each true emotion", "How sure it was", "Right answers"):
         assert title in titles
     assert at.metric[0].label == "Accuracy"
     assert "12 views" not in _texts(at.caption)
@@ -59,6 +65,7 @@ def test_dashboard_without_model_files_shows_friendly_empty_states(tmp_path, mon
     assert "No training history yet" in info
     assert "not on this computer" in info
     assert "model card has not been written yet" in info
+    assert "python -m" not in info, "commands for whoever runs the app wait under the details for experts"
 
 
 def test_dashboard_shows_the_model_card_and_how_confidence_was_calibrated(model_dir):
@@ -69,6 +76,7 @@ def test_dashboard_shows_the_model_card_and_how_confidence_was_calibrated(model_
     (model_dir / "MODEL_CARD.md").write_text("# Model card: test\n\n## Not for\nDecisions about individuals.\n")
     at = _app("pages/dashboard.py")
     assert "fell from 8.0% to 2.0%" in _texts(at.caption)
+    assert "What it must not be used for" in _texts(at.markdown)
     assert "Decisions about individuals." in _texts(at.markdown)
     Calibration(1.3, 0.1).save(model_dir, report | {"val_ece_after": 0.09})
     assert "went from 8.0% to 9.0%" in _texts(_app("pages/dashboard.py").caption)
@@ -80,7 +88,7 @@ def test_dashboard_shows_agreement_with_people_and_real_photos_from_the_accuracy
     (model_dir / ACCURACY_FILE).write_text((MODELS_DIR / ACCURACY_FILE).read_text())
     at = _app("pages/dashboard.py")
     assert "Does it agree with people?" in _texts(at.subheader)
-    assert [m.label for m in at.metric][-3:] == [
+    assert [m.label for m in at.metric][:3] == [
         "Agrees with people",
         "Matches the label",
         "On real photos",
@@ -101,14 +109,65 @@ def _zip(entries: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def test_evaluating_an_uploaded_zip_shows_its_scores(model_dir):
-    entries = {f"{p.parent.name}/{p.name}": p.read_bytes() for p in FER_TINY.glob("*/*.jpg")}
+def _tiny_zip() -> bytes:
+    return _zip({f"{p.parent.name}/{p.name}": p.read_bytes() for p in FER_TINY.glob("*/*.jpg")})
+
+
+def _evaluated(name: str = "mine.zip", data: bytes | None = None) -> AppTest:
+    """The Dashboard after uploading a dataset (fer_tiny's 21 faces unless told) and pressing Evaluate."""
     at = _app("pages/dashboard.py")
-    at.file_uploader[0].set_value(("mine.zip", _zip(entries), "application/zip")).run()
+    at.file_uploader[0].set_value((name, data or _tiny_zip(), "application/zip")).run()
     at.button[0].click().run()
     assert not at.exception
+    return at
+
+
+def _your_report_shown(at: AppTest) -> bool:
+    return len([m for m in at.metric if m.label == "Faces scored"]) == 2
+
+
+def test_evaluating_an_uploaded_zip_shows_its_scores_and_warns_that_21_faces_are_too_few(model_dir):
+    at = _evaluated()
     scored = [m for m in at.metric if m.label == "Faces scored"]
-    assert scored[-1].value == str(len(entries))
+    assert scored[-1].value == "21"
+    warning = _texts(at.warning)
+    assert "Too few faces to judge the model:** only 21 faces were scored and 7 emotions have fewer than 20" in warning
+    assert "angry 3" in warning and "bring at least 100 faces, with 20 or more of each emotion" in warning
+
+
+def test_the_mistakes_are_shown_as_faces_captioned_with_truth_and_answer_and_can_be_downloaded(model_dir):
+    from pages._evaluation_view import mistakes_csv
+
+    at = _evaluated()
+    result = at.session_state["your_report"]
+    wrong = round(21 * (1 - result["report"]["accuracy"]))
+    captions = [caption for image in at.get("image") for caption in image.captions if caption.startswith("true: ")]
+    assert wrong > 0 and len(captions) == wrong
+    for caption in captions:
+        truth, said = re.fullmatch(r"true: (\w+) · said: (\w+)", caption).groups()
+        assert truth in EMOTIONS and said in EMOTIONS and truth != said
+    assert f"It named {wrong} of 21 faces wrong" in _texts(at.caption)
+    assert [b.proto.label for b in at.get("download_button")] == [
+        "Download the report (JSON)",
+        "Download the mistakes (CSV)",
+    ]
+    rows = mistakes_csv(result["mistakes"]).splitlines()
+    assert rows[0] == "face,true emotion,model said,confidence" and len(rows) == wrong + 1
+    first = rows[1].split(",")
+    assert first[0].startswith(f"{first[1]}/") and captions[0] == f"true: {first[1]} · said: {first[2]}"
+
+
+def test_changing_the_mode_or_the_file_clears_the_old_report(model_dir):
+    at = _evaluated()
+    assert _your_report_shown(at)
+    at.radio(key="your-mode").set_value("photos").run()
+    assert not _your_report_shown(at) and "Its mistakes" not in _texts(at.markdown)
+    at.radio(key="your-mode").set_value("crops").run()
+    assert not _your_report_shown(at), "going back needs a new press of Evaluate"
+    at.button[0].click().run()
+    assert _your_report_shown(at)
+    at.file_uploader[0].set_value(("other.zip", _zip({"happy/a.jpg": b"x"}), "application/zip")).run()
+    assert not _your_report_shown(at)
 
 
 def test_an_archive_with_unknown_folders_gets_a_clear_message(model_dir):
@@ -150,6 +209,95 @@ def test_a_csv_with_malformed_rows_is_scored_and_the_bad_rows_are_named(model_di
     assert "2 unreadable" in " ".join(str(e.label) for e in at.expander)
     shown = _texts(at.markdown)
     assert "row 23" in shown and "row 24" in shown
+
+
+JARGON = {
+    "FER unexpanded": r"\bFER\b(?! Studio)",
+    "macro-F1": r"(?i)\bmacro-F1\b",
+    "calibration error": r"(?i)calibration error",
+    "confusion matrix": r"(?i)confusion matrix",
+    "val": r"(?i)\bval\b",
+    "PublicTest": r"PublicTest",
+    "ECE": r"\bECE\b",
+    "temperature scaling": r"(?i)temperature scaling",
+    "epoch": r"(?i)\bepochs?\b",
+    "loss": r"(?i)\bloss\b",
+    "--tta": r"--tta\b",
+    "a shell command": r"python -m|\.venv/|`python",
+}
+"""Words an audience should not meet on the Dashboard outside its details for experts."""
+
+_TEXT_FIELDS = {"body", "label", "help", "caption", "options", "content", "placeholder"}
+
+
+def _on_screen(node, skip_details: bool = True) -> Iterator[str]:
+    """Every text of `node` and what it holds: labels, bodies, help, captions, tables, charts' titles, axes, legends
+    and tooltips; expanders whose label says "Details" are skipped unless `skip_details` is False."""
+    if isinstance(node, Expander | Tab):
+        if skip_details and "Details" in node.label:
+            return
+        yield node.label
+    if isinstance(node, Block):
+        for child in node.children.values():
+            yield from _on_screen(child, skip_details)
+    elif isinstance(node, Dataframe):
+        table = node.value
+        yield from (str(c) for c in table.columns)
+        yield from (cell for column in table.columns for cell in table[column] if isinstance(cell, str))
+    elif isinstance(node, Element) and node.type == "plotly_chart":
+        yield from _chart_texts(json.loads(node.proto.spec))
+    elif isinstance(node, Element):
+        yield from _proto_texts(node.proto)
+
+
+def _proto_texts(message: Message) -> Iterator[str]:
+    for field, value in message.ListFields():
+        items = [value] if isinstance(value, Message | str | bytes | int | float | bool) else list(value)
+        for item in items:
+            if isinstance(item, Message):
+                yield from _proto_texts(item)
+            elif isinstance(item, str) and field.name in _TEXT_FIELDS:
+                yield item
+
+
+def _chart_texts(spec: dict) -> Iterator[str]:
+    layout = spec.get("layout", {})
+    for trace in spec.get("data", []):
+        yield from (trace[key] for key in ("name", "hovertemplate") if isinstance(trace.get(key), str))
+    yield from (a.get("text", "") for a in layout.get("annotations", []))
+    for key, part in layout.items():
+        if key == "title" or key.startswith(("xaxis", "yaxis")):
+            title = part.get("title", part) if key != "title" else part
+            yield title.get("text", "") if isinstance(title, dict) else str(title)
+
+
+def _jargon(texts: list[str]) -> dict[str, list[str]]:
+    found = {word: [t for t in texts if re.search(pattern, t)] for word, pattern in JARGON.items()}
+    return {word: hits for word, hits in found.items() if hits}
+
+
+def test_the_audience_meets_plain_words_and_the_not_for_note_the_experts_details_one_click_away(tmp_path, monkeypatch):
+    from fer_core.model_files import MODELS_DIR
+
+    models = tmp_path / "models"
+    models.mkdir()
+    for name in ("metrics.json", "metrics_tta.json", "calibration.json", "accuracy.json", "history.csv"):
+        shutil.copy(MODELS_DIR / name, models / name)
+    shutil.copy(MODELS_DIR / "recipe.json", models / "recipe.json")
+    shutil.copy(MODELS_DIR / "MODEL_CARD.md", models / "MODEL_CARD.md")
+    for split, faces in (("train", FER_TINY), ("val", FER_CLEAR)):
+        shutil.copytree(faces, tmp_path / "data" / split)
+    monkeypatch.setenv("FER_MODEL_DIR", str(models))
+    monkeypatch.setenv("FER_DATA_DIR", str(tmp_path / "data"))
+    at = _evaluated()
+    shown = list(_on_screen(at.main))
+    assert _jargon(shown) == {}
+    assert "Not for judging people" in at.warning[0].value, "the first thing under the title"
+    assert any("FER2013, a public set of 35,887 face photos" in text for text in shown)
+    for plain in ("Balanced score", "Which emotions get mixed up", "Right answers during training", "Its mistakes"):
+        assert any(plain in text for text in shown), plain
+    experts = _jargon(list(_on_screen(at.main, skip_details=False)))
+    assert {"macro-F1", "ECE", "loss", "epoch", "val"} <= set(experts), "the details for experts keep their terms"
 
 
 def _tiny_items():

@@ -75,7 +75,7 @@ def test_dashboard_shows_the_confusion_matrix(app, page, output):
     url, _ = app
     page.goto(f"{url}/dashboard")
     expect(page.get_by_text("Which emotions get mixed up")).to_be_visible()
-    expect(page.locator(".gtitle", has_text="Confusion matrix")).to_be_visible()
+    expect(page.locator(".gtitle", has_text="What it said for each true emotion")).to_be_visible()
     _screenshot(page, output / "dashboard.png")
 
 

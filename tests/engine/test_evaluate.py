@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from fer_core import EMOTIONS
-from fer_core.evaluate import calibration, evaluate, score
+from fer_core.evaluate import calibration, evaluate, evaluate_with_answers, score
 from tests.conftest import FER_TINY, PHOTOS
 
 
@@ -96,3 +96,25 @@ def test_progress_is_reported_for_every_file(recognizer):
     seen = []
     evaluate(FER_TINY, recognizer, crops=True, progress=lambda done, total: seen.append((done, total)))
     assert seen[-1] == (21, 21) and len(seen) == 21
+
+
+def test_the_answer_for_each_face_names_its_file_and_agrees_with_the_report(recognizer):
+    report, answers = evaluate_with_answers(FER_TINY, recognizer, crops=True)
+    assert "answers" not in report and len(answers) == report["n_scored"] == 21
+    assert sum(a.true == a.said for a in answers) / 21 == pytest.approx(report["accuracy"])
+    assert all(a.source.split("/")[0] == a.true and a.face.shape == (48, 48) for a in answers)
+    assert all(0 < a.confidence <= 1 for a in answers)
+
+
+def test_answers_from_a_csv_name_their_rows_though_its_splits_interleave_and_a_row_is_bad(recognizer, tmp_path):
+    from fer_core.datasets import read_crop
+
+    def row(emotion: str, usage: str) -> str:
+        pixels = " ".join(map(str, read_crop(next((FER_TINY / emotion).glob("*.jpg"))).ravel()))
+        return f"{EMOTIONS.index(emotion)},{pixels},{usage}"
+
+    rows = [row("happy", "Training"), row("sad", "PublicTest"), "3,1 2 3,Training", row("angry", "Training")]
+    (tmp_path / "mixed.csv").write_text("\n".join(["emotion,pixels,Usage", *rows]))
+    report, answers = evaluate_with_answers(tmp_path / "mixed.csv", recognizer)
+    assert report["n_unreadable"] == 1
+    assert [(a.source, a.true) for a in answers] == [("row 2", "happy"), ("row 5", "angry"), ("row 3", "sad")]
