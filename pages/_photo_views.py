@@ -9,10 +9,12 @@ from functools import partial
 import streamlit as st
 
 from fer_core import EMOTIONS, export
+from fer_core.annotate import annotate
 from fer_core.explain import legend, overlay
+from fer_core.landmarks import draw_landmarks
 from fer_core.uploads import PhotoResult
 from pages import _charts as charts
-from pages._ui import explainer, model_path
+from pages._ui import explainer, face_mesh, model_path
 
 DISPLAY_WIDTH = 800
 """Widest the annotated photo is shown (pixels): its text is sized for this, and the main column at a 1280-pixel
@@ -33,6 +35,7 @@ class View:
     detector_range: str
     probabilities: bool
     explanations: bool
+    landmarks: bool = False
 
 
 def overview(photos: Sequence[PhotoResult]) -> None:
@@ -75,7 +78,10 @@ def photo_details(photo: PhotoResult, index: int, view: View) -> None:
     height, natural = photo.rgb.shape[:2]
     width = min(DISPLAY_WIDTH, natural, round(DISPLAY_HEIGHT * natural / height))
     bars = view.probabilities and len(photo.faces) <= BARS_UP_TO
-    st.image(export.annotated(photo, bars, display_width=width), width=width)
+    rgb = photo.rgb
+    if view.landmarks:
+        rgb = draw_landmarks(rgb, face_mesh().landmarks(rgb, [face.box for face in photo.faces]))
+    st.image(annotate(rgb, photo.faces, bars, display_width=width), width=width)
     if view.probabilities and not bars:
         st.caption("With this many faces, each face's bars are in its card below, so the photo stays clear.")
     if not photo.faces:

@@ -60,6 +60,9 @@ with video_col:
     view.drain(processor.updates)
     watch.page_sees(ctx.state.playing)
     processor.show_probabilities = st.toggle("Show probability bars on the video", value=True)
+    processor.show_landmarks = st.toggle(
+        "Show face landmarks", help="The 468 points the face mesh finds on each face (slower: about 10 ms a face)"
+    )
     st.caption("Press **START** and allow the camera. The video is analysed on this computer and never recorded.")
     emotion_legend()
 

@@ -31,6 +31,7 @@ with st.expander("Settings", icon=":material/tune:"):
             "Show what the model looked at",
             help="A heatmap over each face: warm colours mark the areas that weighed most in the answer.",
         ),
+        st.toggle("Show face landmarks", help="The 468 points the face mesh finds on each face: eyes, brows, lips."),
     )
 
 upload_tab, camera_tab, example_tab = st.tabs(["Upload photos", "Take a snapshot", "Try an example"])

@@ -91,3 +91,12 @@ def test_the_overview_shows_only_the_emotions_picked():
     captions = [caption for image in at.get("image") for caption in image.captions if " · " in caption]
     assert len(captions) == happy > 0
     assert all(caption.startswith("happy") for caption in captions)
+
+
+def test_the_landmarks_switch_redraws_the_photo_with_the_face_mesh():
+    at = _upload(_app("pages/photos.py"), "group.jpg", (PHOTOS / "group_meeting.jpg").read_bytes())
+    before = [image.proto.imgs[0].url for image in at.get("image")]
+    next(t for t in at.toggle if t.label == "Show face landmarks").set_value(True).run()
+    assert not at.exception
+    after = [image.proto.imgs[0].url for image in at.get("image")]
+    assert sum(a != b for a, b in zip(after, before, strict=True)) == 1, "only the annotated photo is redrawn"
