@@ -17,6 +17,13 @@ def duration(seconds: float) -> str:
     return f"{minutes} min {rest} s" if minutes else f"{rest} s"
 
 
+def pace(realtime_factor: float) -> str:
+    """How analysis speed compares with watching: "3.2 times as fast as playing it" or "2.0 times as long"."""
+    if realtime_factor >= 1:
+        return f"{realtime_factor:.1f} times as fast as playing it"
+    return f"{1 / max(realtime_factor, 1e-9):.1f} times as long as playing it"
+
+
 def person_line(row) -> str:  # noqa: ANN001 - a row of fer_core.video.summary's table (itertuples)
     """ "Person 1: mostly happy (64% of the time), on screen 42 s between 0.0 s and 41.9 s." """
     return (

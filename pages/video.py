@@ -9,7 +9,7 @@ from fer_core import EMOTIONS, FerError
 from fer_core.video import VIDEO_TYPES, StopAnalysis, VideoAnalysis, VideoProgress, analyze_upload
 from pages import _charts as charts
 from pages._examples import ExampleFile, example_video
-from pages._people import duration, person_line
+from pages._people import duration, pace, person_line
 from pages._server import set_up_server
 from pages._ui import emotion_legend, max_upload_bytes, recognizer, warmed_up, where_are_the_faces
 
@@ -105,7 +105,7 @@ if isinstance(analysis, str):
 people = analysis.people
 st.success(
     f"{len(people)} {'person' if len(people) == 1 else 'people'} followed through {duration(analysis.covered)} "
-    f"of video, analysed in {duration(analysis.seconds)} ({analysis.realtime_factor:.1f}× real time)."
+    f"of video, analysed in {duration(analysis.seconds)} ({pace(analysis.realtime_factor)})."
 )
 for note in analysis.notes():
     st.info(note, icon=":material/info:")
