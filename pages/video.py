@@ -11,6 +11,7 @@ from pages import _charts as charts
 from pages._examples import ExampleFile, example_video
 from pages._people import duration, pace, person_line
 from pages._server import set_up_server
+from pages._synced_player import synced_player
 from pages._ui import emotion_legend, max_upload_bytes, recognizer, warmed_up, where_are_the_faces
 
 set_up_server()
@@ -114,8 +115,12 @@ if analysis.stopped_at is not None:
 emotion_legend()
 
 video_col, summary_col = st.columns([3, 2], gap="large")
-video_col.video(analysis.annotated, format="video/mp4")
-video_col.caption("Each face is numbered as in the timelines below.")
+with video_col:
+    synced_player(analysis.annotated, analysis.faces, analysis.covered, analysis.step)
+video_col.caption(
+    "Each face is numbered as in the timelines below. Under the video, each person's emotion over time: the dark "
+    "line follows the video, and a click on a lane jumps there."
+)
 download_csv, download_video = video_col.columns(2)
 download_csv.download_button(
     "Download the timeline (CSV)", analysis.csv(), "emotions.csv", "text/csv", on_click="ignore"

@@ -39,11 +39,11 @@ def test_a_video_gets_timelines_a_summary_and_an_annotated_copy_that_plays(app, 
     expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(4)
     expect(page.get_by_role("button", name="Download the timeline (CSV)")).to_be_visible()
     expect(page.get_by_role("button", name="Download the annotated video")).to_be_visible()
-    video = page.locator("video")
-    video.scroll_into_view_if_needed()
+    video = _player(page).locator("video")
     # readyState 2 or more: Chromium decoded a frame of the H.264 file, so the player really shows it.
-    page.wait_for_function("() => document.querySelector('video').readyState >= 2")
+    _until(video, "v => v.readyState >= 2")
     assert video.evaluate("v => [v.videoWidth, v.videoHeight]") == [480, 240]
+    expect(_player(page).locator(".lane")).to_have_count(2)
     _screenshot(page, output / "video.png")
 
 
@@ -58,7 +58,7 @@ def test_stop_here_keeps_the_partial_results_and_leaves_no_temporary_files(app, 
     assert 0 < float(re.search(r"at ([\d.]+) s", note.inner_text())[1]) < 60
     expect(page.get_by_text(re.compile(r"1 person followed through"))).to_be_visible()
     expect(page.get_by_role("heading", name="Person 1")).to_be_visible()
-    page.wait_for_function("() => document.querySelector('video').readyState >= 2")
+    _until(_player(page).locator("video"), "v => v.readyState >= 2")
     _expect_removed(server_temp, "fer-video-*")
     expect(page.get_by_role("button", name="Analyse the whole video")).to_be_visible()
     _screenshot(page, output / "video-stopped.png")
@@ -70,7 +70,33 @@ def test_the_example_video_is_one_switch_away_and_its_people_get_timelines(app, 
     page.get_by_text("Use the example video").click()
     expect(page.get_by_text(re.compile(r"\d+ people followed through 6\.0 s of video"))).to_be_visible(timeout=240_000)
     expect(page.get_by_role("heading", name="Person 1")).to_be_visible()
+    player = _player(page)
+    video, marker, seconds = player.locator("video"), player.locator("#marker"), 6.0
+    video.evaluate("v => { v.muted = true; v.play(); }")
+    left = float(marker.evaluate("m => parseFloat(m.style.left) || 0"))
+    _until(video, "v => v.currentTime > 1.5")
+    _until(marker, f"m => parseFloat(m.style.left) > {left}")  # the marker followed the video
+    video.evaluate("v => v.pause()")
+    track = player.locator(".track").first
+    track.scroll_into_view_if_needed()
+    track.click(position={"x": 0.25 * track.bounding_box()["width"], "y": 5})
+    at = video.evaluate("v => v.currentTime")
+    assert abs(at - 0.25 * seconds) < 0.3, f"clicked a quarter in, the video is at {at:.2f} s"
     _screenshot(page, output / "video-example.png")
+
+
+def _player(page):
+    """The synced player's iframe (Playwright waits for it as it locates elements inside)."""
+    return page.frame_locator('iframe[title="st.iframe"]')
+
+
+def _until(locator, expression: str, patience: float = 60.0):
+    """Poll `expression` (a function of the located element) until it is truthy; returns its value."""
+    deadline = time.monotonic() + patience
+    while not (value := locator.evaluate(expression)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert value, f"{expression} stayed false for {patience:.0f} s"
+    return value
 
 
 def _expect_removed(folder, pattern: str, patience: float = 30.0) -> None:
