@@ -38,7 +38,7 @@ def test_an_uploaded_video_gets_a_timeline_per_person_a_summary_and_downloads(tw
     assert "2 people followed through 2.0 s of video" in _texts(at.success)
     assert [h.value for h in at.subheader] == ["Summary", "Person 1", "Person 2"]
     assert list(at.dataframe[0].value["person"]) == [1, 2]
-    assert len(at.get("plotly_chart")) == 4 and len(at.get("video")) == 1
+    assert len(at.get("plotly_chart")) == 4 and len(at.get("iframe")) == 1  # the player with its timeline
     assert [b.proto.label for b in at.get("download_button")] == [
         "Download the timeline (CSV)",
         "Download the annotated video",
