@@ -1,5 +1,5 @@
-"""The engine's command line: analyze photos and videos, score labelled images, serve the HTTP API
-(`fer-core COMMAND --help`).
+"""The engine's command line: analyze photos and videos, batches of them on Ray, score labelled images, serve the
+HTTP API (`fer-core COMMAND --help`).
 
 Training, calibration and the model card have their own: `python -m fer_core.training --help`.
 """
@@ -46,6 +46,16 @@ def main(argv: list[str] | None = None) -> int:
     _add_model_options(video)
     video.add_argument("--range", choices=DETECTOR_RANGES, default="near", help="face detector range")
 
+    batch = commands.add_parser("batch", help="analyse a large collection of photos and videos on Ray (docs/batch.md)")
+    batch.add_argument("sources", nargs="+", metavar="SOURCE", help="files, folders, globs or .txt lists of paths")
+    batch.add_argument("--out", required=True, metavar="RESULTS", help="results folder (Parquet); rerun to resume")
+    batch.add_argument("--every", type=_positive, default=1, metavar="N", help="in videos, analyse every Nth frame")
+    batch.add_argument("--csv", action="store_true", help="also write faces.csv and files.csv at the end")
+    batch.add_argument("--address", help="join a running Ray cluster (auto, ray://HOST:10001) instead of a local Ray")
+    batch.add_argument("--workers", type=_positive, metavar="N", help="worker processes (default: every CPU)")
+    _add_model_options(batch)
+    batch.add_argument("--range", choices=DETECTOR_RANGES, help="detector range (default: photos auto, videos near)")
+
     serve = commands.add_parser("serve", help="answer HTTP requests from other programs (routes: docs/api.md)")
     serve.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (0.0.0.0: every network; default: this computer only)"
@@ -54,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--model", default=str(DEFAULT_MODEL), help="emotion model (.keras)")
     serve.add_argument("--range", choices=DETECTOR_RANGES, default="auto", help="face detector range for photos")
 
-    handlers = {"analyze": _analyze, "evaluate": _evaluate, "video": _video, "serve": _serve}
+    handlers = {"analyze": _analyze, "evaluate": _evaluate, "video": _video, "batch": _batch, "serve": _serve}
     return run_command(parser.parse_args(argv), handlers)
 
 
@@ -176,6 +186,12 @@ def _video(args: argparse.Namespace) -> int:
         print("  no face was found in any frame")
     print(f"written to {args.out}" + (f" and {args.annotate}" if args.annotate else ""))
     return 0
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from .batch.command import run
+
+    return run(args)
 
 
 def _serve(args: argparse.Namespace) -> int:

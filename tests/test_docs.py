@@ -107,7 +107,10 @@ def _help(module: str, command: str) -> str:
     return out.getvalue()
 
 
-COMMANDS = {"fer_core": ("analyze", "evaluate", "video", "serve"), "fer_core.training": ("train", "calibrate", "card")}
+COMMANDS = {
+    "fer_core": ("analyze", "evaluate", "video", "batch", "serve"),
+    "fer_core.training": ("train", "calibrate", "card"),
+}
 _OWNER = {command: module for module, commands in COMMANDS.items() for command in commands}
 _INVOCATION = re.compile(r"python -m (fer_core(?:\.training)?) (\S+)")
 _BARE = re.compile(rf"^({'|'.join(_OWNER)}) (.*)")
