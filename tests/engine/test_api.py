@@ -35,6 +35,9 @@ from fer_core.uploads import PHOTOS, analyze_photo, check_upload
 from fer_core.video import analyze_video
 from tests.conftest import ROOT
 
+LOAD_SECONDS = 30
+"""How long the eight concurrent clients keep sending photos to a real server (issue 19 asks for 30 s)."""
+
 
 @contextmanager
 def running(app) -> Iterator[str]:
@@ -266,7 +269,7 @@ def test_the_real_server_answers_eight_concurrent_clients_for_ten_seconds_withou
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, server)
-        stop = time.monotonic() + 10
+        stop = time.monotonic() + LOAD_SECONDS
 
         def client(index: int) -> list[tuple[int, bool, float]]:
             names, answers = list(photos)[index % 2 :] + list(photos)[: index % 2], []
@@ -284,7 +287,8 @@ def test_the_real_server_answers_eight_concurrent_clients_for_ten_seconds_withou
         server.wait(60)
         log.close()
     seconds = sorted(s for _, _, s in answers)
-    print(f"\n{len(answers)} requests in ~10 s, median {seconds[len(seconds) // 2]:.2f} s, max {seconds[-1]:.2f} s")
+    median, most = seconds[len(seconds) // 2], seconds[-1]
+    print(f"\n{len(answers)} requests in ~{LOAD_SECONDS} s, median {median:.2f} s, max {most:.2f} s")
     assert len(answers) >= 8 and all(status == 200 for status, _, _ in answers)
     assert all(right for _, right, _ in answers), "every answer is the document of the photo sent"
     log_text = (tmp_path / "server.log").read_text()
