@@ -63,7 +63,10 @@ with video_col:
     processor.show_landmarks = st.toggle(
         "Show face landmarks", help="The 468 points the face mesh finds on each face (slower: about 10 ms a face)"
     )
-    st.caption("Press **START** and allow the camera. The video is analysed on this computer and never recorded.")
+    st.caption(
+        "Press **START** and allow the camera. The video is analysed on this computer and never recorded. "
+        "If the camera is blocked, allow it with the camera icon in the address bar, then press START again."
+    )
     emotion_legend()
 
 

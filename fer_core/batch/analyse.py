@@ -8,7 +8,7 @@ top: it is imported only inside a worker, to learn which node the worker is on.
 from __future__ import annotations
 
 import os
-import socket
+import platform
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -166,7 +166,7 @@ def node_name() -> str:
             return f"{ray.util.get_node_ip_address()}/{ray.get_runtime_context().get_node_id()[:8]}"
     except ImportError:
         pass
-    return socket.gethostname()
+    return platform.node()
 
 
 class BatchWorker:

@@ -77,7 +77,7 @@ async def _refused_camera(server, camera):
         component = page.frame_locator(START)
         await component.get_by_role("button", name="START").click()
         await expect(component.get_by_text("Permission denied")).to_be_visible()
-        await expect(page.get_by_text("this browser has blocked the camera for this site")).to_be_visible()
+        await expect(page.get_by_text("If the camera is blocked, allow it")).to_be_visible()
         await component.get_by_role("button", name="SELECT DEVICE").click()
         await expect(component.get_by_text("The camera is blocked for this site")).to_be_visible()
         await _no_error_on(page)
