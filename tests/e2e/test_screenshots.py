@@ -22,6 +22,9 @@ def screens(output):
 
 
 def _full_page(page, path) -> None:
+    """The whole page once everything on it has drawn (no grey placeholders left), as tall as its content."""
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"], .stSkeleton')")
+    page.wait_for_timeout(1500)
     height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
     page.set_viewport_size({"width": page.viewport_size["width"], "height": max(800, height)})
     page.wait_for_timeout(500)
