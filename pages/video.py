@@ -144,7 +144,7 @@ with summary_col:
 if people:
     st.markdown("#### Share of each person's time on screen spent in each emotion")
     st.dataframe(
-        summary,
+        summary.assign(**{e: (summary[e] * 100).round() for e in EMOTIONS}),  # whole percentages, as on Photos
         hide_index=True,
         column_config={
             "person": st.column_config.NumberColumn("Person"),
@@ -153,7 +153,7 @@ if people:
             "seconds": st.column_config.NumberColumn("On screen", format="%.1f s"),
             "dominant": st.column_config.TextColumn("Mostly"),
         }
-        | {e: st.column_config.NumberColumn(e, format="percent") for e in EMOTIONS},
+        | {e: st.column_config.NumberColumn(e, format="%d%%") for e in EMOTIONS},
     )
 
 for row in summary.itertuples():
