@@ -18,6 +18,8 @@ from typing import Literal, get_args
 import cv2
 import numpy as np
 
+from .images import square_crop
+
 DetectorRange = Literal["near", "far", "auto"]
 DETECTOR_RANGES: tuple[DetectorRange, ...] = get_args(DetectorRange)
 """The detector ranges, in the order settings list them."""
@@ -153,7 +155,7 @@ class FaceDetector:
             if crop_at == (x0, y0, half):
                 break
             crop_at = (x0, y0, half)
-            seen = self._centre_face(_padded_crop(rgb, x0, y0, 2 * half))
+            seen = self._centre_face(square_crop(rgb, x0, y0, 2 * half))
             if seen is None:
                 break
             seen = _rescale(seen, 2 * half / _REFINE_SIDE, x0, y0)
@@ -198,16 +200,6 @@ def _inside(box: Box, width: int, height: int) -> Box:
     x0, y0 = max(box.x, 0), max(box.y, 0)
     x1, y1 = min(box.x + box.width, width), min(box.y + box.height, height)
     return Box(x0, y0, max(x1 - x0, 1), max(y1 - y0, 1))
-
-
-def _padded_crop(rgb: np.ndarray, x: int, y: int, side: int) -> np.ndarray:
-    """The `side`-pixel square of `rgb` from (x, y), black where it reaches past the image's edges."""
-    height, width = rgb.shape[:2]
-    crop = np.zeros((side, side, 3), np.uint8)
-    x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + side, width), min(y + side, height)
-    if x1 > x0 and y1 > y0:
-        crop[y0 - y : y1 - y, x0 - x : x1 - x] = rgb[y0:y1, x0:x1]
-    return crop
 
 
 def _rescale(face: Face, scale: float, dx: float, dy: float) -> Face:

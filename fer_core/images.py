@@ -62,6 +62,16 @@ def to_gray(rgb: np.ndarray) -> np.ndarray:
     return np.clip(rgb.astype(np.float32) @ weights + 0.5, 0, 255).astype(np.uint8)
 
 
+def square_crop(rgb: np.ndarray, x: int, y: int, side: int) -> np.ndarray:
+    """The `side`-pixel square of `rgb` from (x, y), black where it reaches past the image's edges."""
+    height, width = rgb.shape[:2]
+    crop = np.zeros((side, side, 3), np.uint8)
+    x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + side, width), min(y + side, height)
+    if x1 > x0 and y1 > y0:
+        crop[y0 - y : y1 - y, x0 - x : x1 - x] = rgb[y0:y1, x0:x1]
+    return crop
+
+
 def _read_bytes(source: ImageSource) -> bytes:
     if isinstance(source, (bytes, bytearray)):
         return bytes(source)

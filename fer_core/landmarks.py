@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from .detect import Box
+from .images import square_crop
 
 LANDMARK_COUNT = 468
 _MARGIN = 0.35
@@ -44,7 +45,7 @@ class FaceMesh:
         side = round(max(box.width, box.height) * (1 + 2 * _MARGIN))
         x0 = round(box.x + box.width / 2 - side / 2)
         y0 = round(box.y + box.height / 2 - side / 2)
-        crop = _padded(rgb, x0, y0, side)
+        crop = square_crop(rgb, x0, y0, side)
         small = cv2.resize(crop, (_CROP_SIDE, _CROP_SIDE), interpolation=cv2.INTER_AREA)
         result = self._graph().process(small)
         if not result.multi_face_landmarks:
@@ -71,13 +72,3 @@ def draw_landmarks(rgb: np.ndarray, meshes: Sequence[np.ndarray | None]) -> np.n
         for x, y in points.round().astype(int):
             cv2.circle(canvas, (int(x), int(y)), radius, (0, 255, 200), cv2.FILLED, cv2.LINE_AA)
     return canvas
-
-
-def _padded(rgb: np.ndarray, x: int, y: int, side: int) -> np.ndarray:
-    """The `side`-pixel square from (x, y), black past the image's edges."""
-    height, width = rgb.shape[:2]
-    crop = np.zeros((side, side, 3), np.uint8)
-    x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + side, width), min(y + side, height)
-    if x1 > x0 and y1 > y0:
-        crop[y0 - y : y1 - y, x0 - x : x1 - x] = rgb[y0:y1, x0:x1]
-    return crop
