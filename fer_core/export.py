@@ -111,10 +111,14 @@ def annotated_zip(photos: Sequence[PhotoResult], show_probabilities: bool) -> by
     return buffer.getvalue()
 
 
-def face_crop(rgb: np.ndarray, box: Box, margin: float = 0.25) -> np.ndarray:
-    """The face's box cut out of the photo with `margin` (share of the box size) around it, for a face card."""
+def face_crop(rgb: np.ndarray, box: Box, margin: float = 0.25, longest: int | None = None) -> np.ndarray:
+    """The face's box cut out of the photo with `margin` (share of the box size) around it, for a face card; shrunk
+    so its longer side is at most `longest` pixels when given, as a page needs no more than it shows."""
     height, width = rgb.shape[:2]
     dx, dy = round(box.width * margin), round(box.height * margin)
     x0, y0 = max(0, box.x - dx), max(0, box.y - dy)
     x1, y1 = min(width, box.x + box.width + dx), min(height, box.y + box.height + dy)
-    return rgb[y0:y1, x0:x1].copy()
+    crop = Image.fromarray(rgb[y0:y1, x0:x1])
+    if longest is not None:
+        crop.thumbnail((longest, longest), Image.Resampling.LANCZOS)
+    return np.asarray(crop).copy()

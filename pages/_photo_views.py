@@ -25,6 +25,10 @@ DISPLAY_HEIGHT = 640
 BARS_UP_TO = 3
 """Photos with more faces get no bars drawn on them (they would cover the faces); each card has its own."""
 
+_CROP_PIXELS = 240
+"""Longest side of a face's small picture: twice what a card or the overview shows, sharp on a high-density screen,
+not a whole photo's worth of pixels sent to the browser per face."""
+
 _ORDERS = ("As in the photos", "By emotion", "Surest first")
 
 
@@ -55,7 +59,7 @@ def overview(photos: Sequence[PhotoResult]) -> None:
         st.info("No face shows the emotions picked above.", icon=":material/filter_alt:")
         return
     st.image(
-        [export.face_crop(photo.rgb, face.box) for photo, _, face in chosen],
+        [export.face_crop(photo.rgb, face.box, longest=_CROP_PIXELS) for photo, _, face in chosen],
         caption=[f"{face.label} · {_short(photo.name)} #{number}" for photo, number, face in chosen],
         width=120,
     )
@@ -93,7 +97,7 @@ def photo_details(photo: PhotoResult, index: int, view: View) -> None:
     for number, face in enumerate(photo.faces, start=1):
         with columns[(number - 1) % 3].container(border=True):
             crop_col, chart_col = st.columns([1, 2])
-            crop_col.image(export.face_crop(photo.rgb, face.box), width="stretch")
+            crop_col.image(export.face_crop(photo.rgb, face.box, longest=_CROP_PIXELS), width="stretch")
             crop_col.markdown(f"**Face {number}**")
             if view.probabilities:
                 chart_col.plotly_chart(

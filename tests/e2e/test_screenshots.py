@@ -51,11 +51,13 @@ def test_the_example_photos_are_captured_and_their_labels_are_legible_at_1280(ap
     expect(page.get_by_text("found in 8 of 8 image(s)")).to_be_visible(timeout=300_000)
     expect(page.get_by_role("heading", name="Every face at a glance")).to_be_visible()
     expect(page.get_by_role("heading", name="angry_man_bw.jpg: 1 face")).to_be_visible()
-    page.wait_for_function("() => document.querySelectorAll('[data-testid=stImage] img').length > 12")
-    shown, natural, tall = page.evaluate(
+    page.wait_for_function(
+        "() => { const all = [...document.querySelectorAll('[data-testid=stImage] img')];"
+        " return all.length > 12 && all.every(i => i.complete && i.naturalWidth > 0); }"
+    )
+    shown, natural, tall = page.evaluate(  # the annotated photo: the picture shown widest
         "() => { const i = [...document.querySelectorAll('[data-testid=stImage] img')].sort((a, b) =>"
-        " b.naturalWidth * b.naturalHeight - a.naturalWidth * a.naturalHeight)[0];"
-        " return [i.clientWidth, i.naturalWidth, i.naturalHeight]; }"
+        " b.clientWidth - a.clientWidth)[0]; return [i.clientWidth, i.naturalWidth, i.naturalHeight]; }"
     )
     if width == 1280:  # the text was sized for the width the page meant to show the photo at: is it shown so?
         meant = min(DISPLAY_WIDTH, natural, round(DISPLAY_HEIGHT * natural / tall))

@@ -34,3 +34,11 @@ def test_a_face_crop_stays_inside_the_photo(photos):
     photo = photos[1]
     crop = export.face_crop(photo.rgb, photo.faces[0].box)
     assert 0 < crop.shape[0] <= photo.rgb.shape[0] and crop.shape[2] == 3
+
+
+def test_a_face_crop_for_a_card_is_shrunk_to_what_the_page_needs_keeping_its_shape(photos):
+    photo = photos[1]
+    full = export.face_crop(photo.rgb, photo.faces[0].box)
+    small = export.face_crop(photo.rgb, photo.faces[0].box, longest=64)
+    assert max(small.shape[:2]) == 64 and small.shape[2] == 3
+    assert abs(small.shape[1] / small.shape[0] - full.shape[1] / full.shape[0]) < 0.05
