@@ -6,7 +6,7 @@ the short-range model and the full-range one on the whole image: the faces a per
 
 The two models draw different boxes and eye positions for the same face, and the emotion depends on the crop. So
 a face that is small in the frame, where they differ most, is looked at again in a crop around it, at the size
-the short-range model is made for: whichever search found it, it gets the same box and keypoints.
+the short-range model is made for: whichever search found it, it gets (nearly) the same box and keypoints.
 """
 
 from __future__ import annotations
@@ -29,6 +29,10 @@ KEYPOINT_NAMES = ("right_eye", "left_eye", "nose", "mouth", "right_ear", "left_e
 
 _NEAR_SIDE = 640
 """The short-range model gives poor boxes on big images: they are shrunk to this longest side first."""
+
+_FAR_SIDE = 960
+"""The full-range model sees a 192-pixel square, so bigger images are first shrunk to this longest side: the
+same faces, without handing MediaPipe megabytes it throws away."""
 
 _TILE_MIN_SIDE = 800
 """Images whose longest side is at least this are also searched tile by tile for small faces."""
@@ -94,7 +98,7 @@ class FaceDetector:
             if self.detector_range in ("near", "auto"):
                 faces += self._run_scaled(rgb, model=0, max_side=_NEAR_SIDE)
             if self.detector_range in ("far", "auto"):
-                faces += self._run_scaled(rgb, model=1, max_side=None)
+                faces += self._run_scaled(rgb, model=1, max_side=_FAR_SIDE)
             if self.detector_range == "far":
                 faces += self._run_tiles(rgb)
             faces = [self._refined(rgb, face) for face in _suppress_overlaps(faces)]
@@ -139,28 +143,22 @@ class FaceDetector:
                     faces += [_rescale(f, 1.0, x, y) for f in self._run(tile, 1, keep_edges=False)]
         return faces
 
-    def _refined(self, rgb: np.ndarray, face: Face, rounds: int = 3) -> Face:
+    def _refined(self, rgb: np.ndarray, face: Face) -> Face:
         """A face small in the frame, detected again by the short-range model in a square crop twice its size, on
-        a coarse grid so that nearby first guesses share one crop; repeated until the crop stays put. A big face,
-        or one the second look misses, stays as it was."""
-        if max(face.box.width, face.box.height) >= _REFINE_BELOW * min(rgb.shape[:2]):
+        a coarse grid so that nearby first guesses share one crop. A big face, or one the second look misses,
+        stays as it was. (One look: more rounds cost a detector call each and agreed no better across ranges.)"""
+        box = face.box
+        if max(box.width, box.height) >= _REFINE_BELOW * min(rgb.shape[:2]):
             return face
-        crop_at = None
-        for _ in range(rounds):
-            box = face.box
-            step = max(4, max(box.width, box.height) // 12)
-            half = round(max(box.width, box.height) / step) * step
-            x0 = round((box.x + box.width / 2 - half) / step) * step
-            y0 = round((box.y + box.height / 2 - half) / step) * step
-            if crop_at == (x0, y0, half):
-                break
-            crop_at = (x0, y0, half)
-            seen = self._centre_face(square_crop(rgb, x0, y0, 2 * half))
-            if seen is None:
-                break
-            seen = _rescale(seen, 2 * half / _REFINE_SIDE, x0, y0)
-            face = Face(_inside(seen.box, rgb.shape[1], rgb.shape[0]), face.score, seen.keypoints)
-        return face
+        step = max(4, max(box.width, box.height) // 12)
+        half = round(max(box.width, box.height) / step) * step
+        x0 = round((box.x + box.width / 2 - half) / step) * step
+        y0 = round((box.y + box.height / 2 - half) / step) * step
+        seen = self._centre_face(square_crop(rgb, x0, y0, 2 * half))
+        if seen is None:
+            return face
+        seen = _rescale(seen, 2 * half / _REFINE_SIDE, x0, y0)
+        return Face(_inside(seen.box, rgb.shape[1], rgb.shape[0]), face.score, seen.keypoints)
 
     def _centre_face(self, crop: np.ndarray) -> Face | None:
         """The short-range model's face nearest the centre of `crop`, in _REFINE_SIDE pixel units, or None."""

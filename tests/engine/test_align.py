@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
 from fer_core.align import TEMPLATE_EYE_CENTER, align_face, face_transform
 from fer_core.detect import Box, Face
+from fer_core.images import to_gray
 from tests.conftest import PHOTOS
 
 
@@ -49,3 +51,16 @@ def test_real_photos_align_like_fer2013_crops(recognizer):
     mean = np.mean(crops, axis=0)
     assert all(c.shape == (48, 48) for c in crops)
     assert abs(int(np.argmin(mean[10:30, 12:36].mean(axis=1))) + 10 - TEMPLATE_EYE_CENTER[1]) <= 4
+
+
+@pytest.mark.parametrize("centre", [(100, 100), (12, 15), (190, 185), (-10, 100)])
+def test_aligning_from_the_face_region_gives_the_same_crop_as_from_the_whole_photo(centre):
+    """Only the face's region is turned gray (fast on big photos), faces at and past the edges included."""
+    photo = np.random.default_rng(0).integers(0, 256, (200, 220, 3), np.uint8)
+    face = _tilted_face(17)
+    shift = np.array(centre, float) - 100
+    face = Face(face.box, face.score, {k: tuple(np.array(v) + shift) for k, v in face.keypoints.items()})
+    whole = cv2.warpAffine(
+        to_gray(photo), face_transform(face), (48, 48), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE
+    )
+    assert np.array_equal(align_face(photo, face), whole)
