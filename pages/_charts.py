@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
 from fer_core.labels import COLORS, EMOTIONS
@@ -170,4 +171,30 @@ def emotion_mix(seconds: Sequence[float], shares: Mapping[str, Sequence[float]])
     figure.update_layout(height=320, legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"}, **_LAYOUT)
     figure.update_xaxes(title="seconds")
     figure.update_yaxes(range=[0, 1], tickformat=".0%")
+    return figure
+
+
+def mix_by_group(mix: pd.DataFrame, noun: str) -> go.Figure:
+    """One stacked bar per group (a file or a folder, `noun`) of the share of its faces in each emotion, the
+    groups in the table's order from the top; `mix` as fer_core.batch.collection.Collection.mix gives it."""
+    figure = go.Figure()
+    names = [str(name) for name in mix.index]
+    for emotion in EMOTIONS:
+        figure.add_bar(
+            name=emotion,
+            x=mix[emotion].tolist(),
+            y=names,
+            orientation="h",
+            marker_color=COLORS[emotion],
+            customdata=mix["faces"].tolist(),
+            hovertemplate=f"%{{y}}: {emotion} %{{x:.0%}} of %{{customdata}} faces<extra></extra>",
+        )
+    height = 120 + 28 * len(names)
+    figure.update_layout(barmode="stack", height=height, title=f"Emotions per {noun}", **_LAYOUT)
+    figure.update_layout(
+        margin={**_LAYOUT["margin"], "t": 80},
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left", "traceorder": "normal"},
+    )
+    figure.update_xaxes(range=[0, 1], tickformat=".0%", title="share of the faces found")
+    figure.update_yaxes(autorange="reversed", automargin=True)
     return figure

@@ -8,6 +8,7 @@ import streamlit as st
 from fer_core import EMOTIONS, FerError, datasets, model_files
 from pages import _charts as charts
 from pages._accuracy import show_accuracy
+from pages._collection_view import batch_results
 from pages._evaluation_view import evaluate_your_data
 from pages._report_view import show_report
 from pages._server import set_up_server
@@ -38,8 +39,8 @@ st.warning(
     icon=":material/front_hand:",
 )
 
-model_tab, card_tab, data_tab, yours_tab = st.tabs(
-    ["How good it is", "Model card", "What it learned from", "Evaluate on your data"]
+model_tab, card_tab, data_tab, yours_tab, batch_tab = st.tabs(
+    ["How good it is", "Model card", "What it learned from", "Evaluate on your data", "Batch results"]
 )
 
 
@@ -203,3 +204,6 @@ with data_tab:
 
 with yours_tab:
     evaluate_your_data()
+
+with batch_tab:
+    batch_results()
