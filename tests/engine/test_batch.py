@@ -1,6 +1,7 @@
 """Batch analysis on Ray (fer_core.batch): a real local Ray with 2 CPUs over a mixed folder gives, for every file,
 what the engine gives one file at a time; bad files become refusals with the app's reasons; a rerun resumes; the
-command line writes Parquet and CSV; a two-node cluster shares the work; Ctrl-C keeps what is finished.
+command line writes Parquet and CSV; a two-node cluster shares the work; Ctrl-C keeps what is finished; memory
+stays flat over 20 times more files.
 
 Every test here is marked `batch` (`pytest -m batch` runs them, `-m "not batch"` leaves them out). The files are
 made here: example photos, a short generated video and a few of tests/hostile_files.py's cases.
@@ -324,3 +325,59 @@ def test_the_command_says_how_to_go_on_after_ctrl_c(monkeypatch, capsys, tmp_pat
     monkeypatch.setattr(command, "analyze_collection", interrupted)
     assert main(["batch", str(PHOTOS), "--out", str(tmp_path / "out")]) == 130
     assert "interrupted: 0 files are done" in capsys.readouterr().out
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of a process and all its descendants (Ray's own processes and workers among them), from
+    /proc: the memory a batch run holds at this moment."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    tree, grew = {root}, True
+    while grew:
+        children = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= children
+        grew = bool(children)
+    total = 0
+    for pid in tree:
+        try:
+            fields = (Path("/proc") / str(pid) / "statm").read_text().split()
+        except OSError:
+            continue
+        total += int(fields[1]) * os.sysconf("SC_PAGE_SIZE")
+    return total
+
+
+def _peak_rss_of_batch(folder: Path, out: Path) -> int:
+    """The highest resident memory of `batch` run from the command line, sampled every 0.2 s to its end."""
+    command = [sys.executable, "-m", "fer_core", "batch", str(folder), "--out", str(out), "--workers", "2"]
+    process = subprocess.Popen(command, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, _tree_rss(process.pid))
+        time.sleep(0.2)
+    assert process.returncode == 0, process.stderr.read().decode()[-3000:]
+    return peak
+
+
+def test_memory_stays_flat_over_twenty_times_more_files(tmp_path):
+    """A run over 400 photos peaks within 20% of one over 20 (two groups, one per worker): results go to disk as
+    they come, nothing piles up."""
+    import cv2
+
+    small = cv2.resize(cv2.imread(str(PHOTOS / "grace_hopper.jpg")), (200, 234), interpolation=cv2.INTER_AREA)
+    original = tmp_path / "face.jpg"
+    cv2.imwrite(str(original), small)
+    peaks = {}
+    for count in (20, 400):
+        folder = tmp_path / f"photos{count}"
+        folder.mkdir()
+        for index in range(count):
+            os.link(original, folder / f"face{index:04d}.jpg")
+        peaks[count] = _peak_rss_of_batch(folder, tmp_path / f"out{count}")
+        assert len(ResultsFolder(tmp_path / f"out{count}").files()) == count
+    assert peaks[400] <= 1.2 * peaks[20], {count: f"{peak / 2**20:.0f} MiB" for count, peak in peaks.items()}
