@@ -1,13 +1,14 @@
 """Load on one app server: photos analysed by 1 and by N browser sessions at once, and S Live streams at once.
 
     nice -n 19 .venv/bin/python bench/load.py [--sessions 8] [--photos 5] [--streams 3] [--stream-seconds 60]
+        [--fps 30] [--live-only]
 
 Starts `streamlit run` on a free port and drives it with headless Chromium (Playwright, one context per session,
 so one Streamlit session each). A photo's latency is from choosing the file to seeing its result on the page;
 each session then removes the photo and uploads the next (the 5 fixture photos in turn). Throughput is photos
 finished per second of wall time; the server's CPU time per photo (or per streamed frame) does not depend on what
 else the machine runs, unlike the times. Live streams use Chromium's fake camera (the fixture portrait, 640x480 at
-15 fps unless --camera says otherwise); their rates come from the per-second lines each session writes to the
+30 fps unless --camera and --fps say otherwise); their rates come from the per-second lines each session writes to the
 server's console. The browser runs on the same machine as the server and takes its share of the CPU, as the load
 average printed with the figures shows. Figures go to bench/results/load.json.
 """
@@ -94,15 +95,16 @@ def _rates(lines: list[LiveLine], since, until) -> dict:
     `last_line` is how many seconds before `until` it wrote its last line (more than a few: its stream had stopped)."""
     window = [line for line in lines if since <= line.at <= until]
     if len(window) < 2:
-        return dict.fromkeys(("frames_per_second", "analysed_per_second", "faces_per_analysed_frame"), 0.0) | {
-            "last_line": None
-        }
+        return dict.fromkeys(
+            ("frames_per_second", "analysed_per_second", "read_per_second", "faces_per_analysed_frame"), 0.0
+        ) | {"last_line": None}
     first, last = window[0], window[-1]
     seconds = (last.at - first.at).total_seconds()
     analysed = last.analyzed - first.analyzed
     return {
         "frames_per_second": round((last.frames - first.frames) / seconds, 2),
         "analysed_per_second": round(analysed / seconds, 2),
+        "read_per_second": round((last.read - first.read) / seconds, 2),
         "faces_per_analysed_frame": round((last.faces_seen - first.faces_seen) / max(analysed, 1), 3),
         "last_line": round((until - last.at).total_seconds(), 1),
     }
@@ -142,8 +144,9 @@ async def run(args, server, camera: Path) -> dict:
         warm = await open_page(browser, f"{server.url}/photos")
         await analyse_photos(warm, [photo(PHOTOS / NAMES[0], "warm-up.jpg")], download=False)
         await warm.context.close()
-        figures["photos_1_session"] = await photo_load(browser, server, 1, args.photos)
-        figures[f"photos_{args.sessions}_sessions"] = await photo_load(browser, server, args.sessions, args.photos)
+        if not args.live_only:
+            figures["photos_1_session"] = await photo_load(browser, server, 1, args.photos)
+            figures[f"photos_{args.sessions}_sessions"] = await photo_load(browser, server, args.sessions, args.photos)
         figures["live_1_stream"] = await stream_load(browser, server, 1, args.stream_seconds)
         figures[f"live_{args.streams}_streams"] = await stream_load(browser, server, args.streams, args.stream_seconds)
     return figures
@@ -155,13 +158,15 @@ def main() -> None:
     parser.add_argument("--photos", type=int, default=5, help="photos each session analyses, one after another")
     parser.add_argument("--streams", type=int, default=3, help="Live streams at once")
     parser.add_argument("--stream-seconds", type=float, default=60, help="how long the streams are measured")
-    parser.add_argument("--camera", default="640x480", help="fake camera size, WIDTHxHEIGHT (15 fps)")
+    parser.add_argument("--camera", default="640x480", help="fake camera size, WIDTHxHEIGHT")
+    parser.add_argument("--fps", type=int, default=30, help="fake camera frames per second")
+    parser.add_argument("--live-only", action="store_true", help="measure only the Live streams")
     parser.add_argument("--out", type=Path, default=RESULTS / "load.json")
     args = parser.parse_args()
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     width, height = map(int, args.camera.split("x"))
-    camera = make_fake_camera(RESULTS / "load-camera.y4m", size=(width, height))
+    camera = make_fake_camera(RESULTS / "load-camera.y4m", size=(width, height), fps=args.fps)
     load_before = os.getloadavg()
     with serve(RESULTS / "load-server.log") as server:
         figures = asyncio.run(run(args, server, camera))
@@ -170,12 +175,12 @@ def main() -> None:
         "cpus": os.cpu_count(),
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
-        "camera": args.camera,
+        "camera": f"{args.camera} at {args.fps} fps",
     }
     args.out.write_text(json.dumps(figures, indent=2))
 
     print(f"{'photos':<24} {'photos/s':>8} {'p50 s':>6} {'p95 s':>6} {'max s':>6} {'CPU s/photo':>11} {'cores':>5}")
-    for key in ("photos_1_session", f"photos_{args.sessions}_sessions"):
+    for key in [k for k in ("photos_1_session", f"photos_{args.sessions}_sessions") if k in figures]:
         f = figures[key]
         label = f"{f['sessions']} session(s), {f['photos']} photos"
         print(
@@ -185,9 +190,12 @@ def main() -> None:
         )
     for key in ("live_1_stream", f"live_{args.streams}_streams"):
         f = figures[key]
-        rates = ", ".join(f"{s['frames_per_second']:.1f}/{s['analysed_per_second']:.1f}" for s in f["per_stream"])
+        rates = ", ".join(
+            f"{s['frames_per_second']:.1f}/{s['analysed_per_second']:.1f}/{s['read_per_second']:.1f}"
+            for s in f["per_stream"]
+        )
         print(
-            f"{f['streams']} stream(s) for {f['seconds']:.0f} s: frames received/analysed per second per stream "
+            f"{f['streams']} stream(s) for {f['seconds']:.0f} s: frames received/analysed/read per second per stream "
             f"{rates}; still analysed at the end: {f['streams_still_analysed_at_end']} of {f['streams']}; "
             f"server CPU {f['server_cpu_ms_per_frame']} ms per frame, {f['server_cores_used']} cores"
         )

@@ -50,7 +50,7 @@ def annotate(
     Faces are numbered 1, 2, ... in order, or by `numbers` (a video's person ids, so they match its table).
     `display_width` is the width the image will be shown at (default: its own, up to 800 pixels).
     """
-    canvas = np.ascontiguousarray(rgb[:, :, ::-1]).copy()
+    canvas = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGR)  # a new array: the caller's is untouched
     height = text_height(canvas.shape[1], display_width)
     layouts = layout(canvas.shape[:2], results, show_probabilities, numbers, height)
     thickness = max(2, round(height / 6))
@@ -67,7 +67,7 @@ def annotate(
             _bars(canvas, result, placed.bars_box, height)
     for result, placed in zip(results, layouts, strict=True):  # labels last: no panel hides a face's number
         _label(canvas, placed.label, placed.label_box, result.emotion, height)
-    return canvas[:, :, ::-1].copy()
+    return cv2.cvtColor(canvas, cv2.COLOR_BGR2RGB)
 
 
 def text_height(image_width: int, display_width: int | None = None) -> int:

@@ -98,9 +98,31 @@ def test_a_new_stream_with_timestamps_from_zero_is_not_taken_as_late(counted, fr
     processor.process(frame, frame_time=5.0)
     clock.now += 60
     processor.process(frame, frame_time=0.0)
-    clock.now += 0.05
-    processor.process(frame, frame_time=0.05)
+    clock.now += 0.1
+    processor.process(frame, frame_time=0.1)
     assert counted.classifier.calls == 3
+
+
+def test_at_thirty_frames_a_second_every_frame_is_tracked_and_expressions_are_read_fifteen_times(counted, frame):
+    clock = _Clock()
+    processor = LiveProcessor(counted, clock=clock)
+    for step in range(6):
+        processor.process(frame, frame_time=step / 30)
+        clock.now += 1 / 30
+    updates = processor.updates.drain()
+    assert counted.classifier.calls == 3
+    assert all(u.analyzed for u in updates) and len({u.faces for u in updates}) == 1
+    assert updates[-1].faces_seen == 6 * updates[0].faces and updates[-1].frames_read == 3
+
+
+def test_a_face_that_comes_into_view_is_read_at_once(counted, frame):
+    clock = _Clock()
+    processor = LiveProcessor(counted, clock=clock)
+    processor.process(BLANK, frame_time=0.0)
+    clock.now += 1 / 30
+    processor.process(frame, frame_time=1 / 30)
+    assert counted.classifier.calls == 1  # the blank frame had no face to read
+    assert processor.updates.drain()[-1].faces >= 2
 
 
 def test_the_queue_keeps_the_newest_updates_when_the_page_falls_behind(recognizer):
@@ -124,8 +146,8 @@ def test_the_server_log_gets_one_line_per_second_in_the_format_the_load_tools_re
             clock.now += 0.4
     lines = [r.getMessage() for r in caplog.records if r.name == "fer_core.live"]
     assert lines == [
-        f"live: 1 frames, 1 analyzed, 0 faces seen, 0.0 fps (session {processor.number})",
-        f"live: 4 frames, 4 analyzed, 0 faces seen, 2.5 fps (session {processor.number})",
+        f"live: 1 frames, 1 analyzed, 0 faces seen, 0.0 fps (session {processor.number}), 1 read",
+        f"live: 4 frames, 4 analyzed, 0 faces seen, 2.5 fps (session {processor.number}), 4 read",
     ]
 
 

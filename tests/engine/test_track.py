@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from fer_core import EMOTIONS
-from fer_core.detect import Box
+from fer_core.detect import Box, Face
 from fer_core.recognizer import FaceResult
 from fer_core.track import FaceTracker
 
@@ -69,3 +69,30 @@ def test_a_tracks_probability_array_and_its_results_dict_hold_the_same_numbers_i
     tracker.update([_face(100, 100, "happy")], now=0.0)
     (track,) = tracker.update([_face(100, 100, "fear")], now=0.2)
     assert track.probabilities.tolist() == [track.result.probabilities[e] for e in EMOTIONS]
+
+
+def test_following_a_frame_moves_the_box_and_keeps_the_probabilities():
+    tracker = FaceTracker()
+    (read,) = tracker.update([_face(100, 100, "happy")], now=0.0)
+    moved = Face(Box(108, 104, 100, 100), 0.8, {"nose": (150.0, 150.0)})
+    (followed,) = tracker.follow([moved], now=1 / 30)
+    assert followed.id == read.id and followed.result.box == moved.box and followed.result.keypoints == moved.keypoints
+    assert followed.result.probabilities == read.result.probabilities and followed.last_seen == 1 / 30
+
+
+def test_following_gives_none_when_a_face_is_new_so_it_gets_read():
+    tracker = FaceTracker()
+    tracker.update([_face(100, 100, "happy")], now=0.0)
+    newcomer = Face(Box(400, 100, 100, 100), 0.9, {})
+    assert tracker.follow([Face(Box(100, 100, 100, 100), 0.9, {}), newcomer], now=1 / 30) is None
+
+
+def test_frames_only_followed_between_reads_do_not_slow_the_smoothing():
+    """The blend towards a new read weighs the time since the last read, not since the last followed frame."""
+    direct, followed = FaceTracker(smoothing_seconds=0.5), FaceTracker(smoothing_seconds=0.5)
+    for tracker in (direct, followed):
+        tracker.update([_face(100, 100, "happy")], now=0.0)
+    followed.follow([Face(Box(100, 100, 100, 100), 0.9, {})], now=1 / 30)
+    (a,) = direct.update([_face(100, 100, "sad")], now=2 / 30)
+    (b,) = followed.update([_face(100, 100, "sad")], now=2 / 30)
+    assert np.allclose(a.probabilities, b.probabilities)

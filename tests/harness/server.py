@@ -82,10 +82,13 @@ class LiveLine:
     analyzed: int
     faces_seen: int
     fps: float
+    read: int = 0
+    """Analysed frames whose expressions were read (the others only moved the boxes)."""
 
 
 _LIVE_LINE = re.compile(
-    r"^(\S+ \S+) fer_core\.live live: (\d+) frames, (\d+) analyzed, (\d+) faces seen, ([\d.]+) fps \(session (\d+)\)",
+    r"^(\S+ \S+) fer_core\.live live: (\d+) frames, (\d+) analyzed, (\d+) faces seen, ([\d.]+) fps \(session (\d+)\)"
+    r"(?:, (\d+) read)?",
     re.MULTILINE,
 )
 
@@ -95,7 +98,7 @@ def live_sessions(log: Path) -> dict[int, list[LiveLine]]:
     sessions: dict[int, list[LiveLine]] = {}
     for match in _LIVE_LINE.finditer(log.read_text()):
         at = datetime.strptime(match[1], "%Y-%m-%d %H:%M:%S,%f")
-        line = LiveLine(at, int(match[2]), int(match[3]), int(match[4]), float(match[5]))
+        line = LiveLine(at, int(match[2]), int(match[3]), int(match[4]), float(match[5]), int(match[7] or 0))
         sessions.setdefault(int(match[6]), []).append(line)
     return sessions
 
