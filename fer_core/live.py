@@ -24,6 +24,7 @@ from .annotate import annotate
 from .errors import FerError
 from .labels import EMOTIONS
 from .landmarks import FaceMesh, draw_landmarks
+from .live_pacing import FrameRate, Pacing
 from .recognizer import EmotionRecognizer
 from .track import FaceTracker, Track
 
@@ -116,8 +117,8 @@ class LiveProcessor:
         self.number = next(_numbers)
         self._tracker = FaceTracker()
         self._mesh = FaceMesh()
-        self._pacing = _Pacing(max_lag, max_skip)
-        self._rate = _FrameRate()
+        self._pacing = Pacing(max_lag, max_skip)
+        self._rate = FrameRate()
         self._started: float | None = None
         self._error: str | None = None
         self._last: LiveUpdate | None = None
@@ -209,51 +210,3 @@ class LiveProcessor:
             self.number,
             update.frames_read,
         )
-
-
-class _Pacing:
-    """Which frames to analyse: one that arrives `max_lag` seconds later than its timestamp promised is late and
-    only redrawn, unless nothing was analysed for `max_skip` seconds."""
-
-    def __init__(self, max_lag: float, max_skip: float) -> None:
-        self.max_lag = max_lag
-        self.max_skip = max_skip
-        self._offset: float | None = None
-        self._last_frame_time: float | None = None
-        self._last_analysis = -math.inf
-
-    def should_analyze(self, now: float, frame_time: float | None) -> bool:
-        """Whether the frame arriving at `now` with stream timestamp `frame_time` is to be analysed."""
-        return not self._is_late(now, frame_time) or now - self._last_analysis >= self.max_skip
-
-    def analysed(self, now: float) -> None:
-        """A frame was analysed at `now`."""
-        self._last_analysis = now
-
-    def _is_late(self, now: float, frame_time: float | None) -> bool:
-        """Late: more delayed than the least delay seen in this stream (a new stream restarts the count)."""
-        if frame_time is None:
-            return False
-        if self._last_frame_time is not None and frame_time < self._last_frame_time:
-            self._offset = None
-        self._last_frame_time = frame_time
-        delay = now - frame_time
-        if self._offset is None or delay < self._offset:
-            self._offset = delay
-        return delay - self._offset > self.max_lag
-
-
-class _FrameRate:
-    """Frames per second, smoothed over about ten frames."""
-
-    def __init__(self) -> None:
-        self.fps = 0.0
-        self._last: float | None = None
-
-    def tick(self, now: float) -> float:
-        """A frame came at `now`; returns the smoothed rate."""
-        if self._last is not None and now > self._last:
-            rate = 1.0 / (now - self._last)
-            self.fps = rate if self.fps == 0 else 0.9 * self.fps + 0.1 * rate
-        self._last = now
-        return self.fps

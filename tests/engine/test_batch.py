@@ -299,18 +299,21 @@ def test_ctrl_c_keeps_the_finished_files_and_a_rerun_completes_them(local_ray, t
         shutil.copy(photo, folder)
     out = tmp_path / "out"
 
+    pressed = []
+
     def press_ctrl_c(progress: BatchProgress) -> None:
-        if progress.done == 2:  # a real SIGINT, as a terminal sends it, after the second file is back
+        if progress.done >= 2 and not pressed:  # a real SIGINT, as a terminal sends it, once two files are back
+            pressed.append(progress.done)  # (two workers' files may come back together: 2 or 3 then)
             os.kill(os.getpid(), signal.SIGINT)
 
     with pytest.raises(KeyboardInterrupt):
         analyze_collection([str(folder)], out, workers=local_ray, progress=press_ctrl_c)
     partial = ResultsFolder(out)
     done = partial.files()
-    assert len(done) == 2 and set(done["status"]) == {"analysed"}
+    assert len(done) == pressed[0] < 7 and set(done["status"]) == {"analysed"}
     assert set(partial.faces()["file"]) == set(done["file"]) and len(partial.faces()) == done["faces"].sum()
     summary = analyze_collection([str(folder)], out, workers=local_ray)
-    assert (summary.found, summary.skipped, summary.done) == (7, 2, 5)
+    assert (summary.found, summary.skipped, summary.done) == (7, len(done), 7 - len(done))
     files = ResultsFolder(out).files()
     assert len(files) == 7 and files["file"].is_unique and set(files["status"]) == {"analysed"}
 
