@@ -63,6 +63,52 @@ def _expect_analysed_photo(page, heading: str) -> None:
     assert annotated.evaluate("image => image.naturalWidth") > 0
 
 
+_MESH_PIXELS = """img => { const c = document.createElement('canvas'); c.width = img.naturalWidth;
+  c.height = img.naturalHeight; const g = c.getContext('2d'); g.drawImage(img, 0, 0);
+  const d = g.getImageData(0, 0, c.width, c.height).data; let n = 0, x0 = c.width, y0 = c.height, x1 = 0, y1 = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    if (d[i] < 40 && d[i + 1] > 215 && Math.abs(d[i + 2] - 200) < 40) {
+      const x = (i / 4) % c.width, y = Math.floor(i / 4 / c.width);
+      n++; x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y);
+    } }
+  return [n, (x1 - x0) * (y1 - y0) / (c.width * c.height)]; }"""
+"""Pixels of the face mesh's colour (0, 255, 200) in an image, and the share of the image their bounding box covers."""
+
+
+def _annotated_photo(page):
+    page.wait_for_function(
+        "() => { const i = document.querySelector('[data-testid=stImage] img');"
+        " return i && i.complete && i.naturalWidth > 0; }"
+    )
+    return page.locator('[data-testid="stImage"] img').first
+
+
+def test_landmarks_are_drawn_on_the_face_and_a_heatmap_opens_full_screen(app, page):
+    url, _ = app
+    page.goto(f"{url}/photos")
+    page.locator('input[type="file"]').first.set_input_files(PHOTOS / "grace_hopper.jpg")
+    expect(page.get_by_role("heading", name="grace_hopper.jpg: 1 face")).to_be_visible()
+    assert _annotated_photo(page).evaluate(_MESH_PIXELS)[0] < 10
+    page.get_by_text("Settings").click()
+    page.get_by_text("Show face landmarks").click()
+    page.get_by_text("Show what the model looked at").click()
+    heatmap = page.locator('[data-testid="stElementContainer"]').filter(
+        has=page.locator('[data-testid="stImage"]', has_text="What the model looked at")
+    )
+    expect(heatmap).to_be_visible(timeout=180_000)  # the first heatmap builds its explainer
+    page.wait_for_function(  # the photo drawn again, with the mesh
+        f"() => {{ const i = document.querySelector('[data-testid=stImage] img');"
+        f" return i.complete && i.naturalWidth > 0 && ({_MESH_PIXELS})(i)[0] >= 50; }}"
+    )
+    points, spread = _annotated_photo(page).evaluate(_MESH_PIXELS)
+    assert points >= 50 and spread < 0.25, (points, spread)  # many points, all on the one face
+    in_card = heatmap.locator("img").evaluate("image => image.clientWidth")
+    heatmap.hover()
+    heatmap.get_by_role("button", name="Fullscreen").click()
+    expect(heatmap.locator("img")).to_be_visible()
+    assert heatmap.locator("img").evaluate("image => image.clientWidth") > 3 * in_card
+
+
 def test_home_page_explains_the_app_and_privacy(app, page, output):
     url, _ = app
     page.goto(url)
