@@ -37,13 +37,13 @@ with st.expander("Settings", icon=":material/tune:"):
         "Show probability bars on the video", value=True, help="Bars for all seven emotions under each face."
     )
 
-upload_col, example_col = st.columns([3, 1])
-upload = upload_col.file_uploader(
+upload = st.file_uploader(
     f"Drag and drop a video here ({', '.join(t.upper() for t in VIDEO_TYPES)})",
     help="Other kinds of files are checked and get a message saying why they cannot be used.",
 )
-example_col.write("No video at hand?")
-if example_col.toggle("Use the example video", key="use_example_video", help="Six seconds across a meeting of five"):
+if st.toggle(
+    "No video at hand? Use the example video", key="use_example_video", help="Six seconds across a meeting of five"
+):
     upload = upload or example_video()
 if upload is None:
     st.info(
