@@ -6,10 +6,15 @@ page without the entry script, see `_use_navigation`); every call after the firs
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import os
+import re
+import sys
+import tempfile
 import threading
+from collections.abc import Iterator
 
 import streamlit as st
 
@@ -67,13 +72,42 @@ def _freeze_the_libraries() -> None:
     Streamlit runs a full garbage collection after every script run (and a Live page reruns every second). With
     TensorFlow, Keras and MediaPipe loaded, each one walked ~475,000 objects that live as long as the server does:
     ~250 ms of CPU. gc.freeze() moves them to a generation no collection visits (then ~0 ms), so memory is still
-    collected after every run, at no cost. Importing here also spares the first visitor the libraries' load time.
+    collected after every run, at no cost. Importing here also spares the first visitor the libraries' load time,
+    and keeps TensorFlow's start-up notes about missing GPU libraries off the console.
     """
-    import keras  # noqa: F401
-    import mediapipe  # noqa: F401
-    import tensorflow  # noqa: F401
-
+    with _native_noise_filtered():
+        import keras  # noqa: F401
+        import mediapipe  # noqa: F401
+        import tensorflow  # noqa: F401
     gc.freeze()
+
+
+_NATIVE_NOISE = re.compile(
+    r"absl::InitializeLog|Unable to register cu(DNN|BLAS|FFT) factory|computation_placer|cuda_(dnn|blas|fft)\.cc"
+    r"|cudart_stub|cpu_feature_guard|rebuild TensorFlow with|XNNPACK delegate|inference_feedback_manager"
+    r"|landmark_projection_calculator"
+)
+"""Lines the native libraries write straight to the console that describe no problem on a CPU-only machine."""
+
+
+@contextlib.contextmanager
+def _native_noise_filtered() -> Iterator[None]:
+    """Catch what C++ code writes to the process's stderr (file descriptor 2, which Python's logging cannot
+    reach) and pass on every line but the known noise, once the block ends."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as caught:
+        os.dup2(caught.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            caught.seek(0)
+            for line in caught.read().decode(errors="replace").splitlines():
+                if line.strip() and not _NATIVE_NOISE.search(line):
+                    print(line, file=sys.stderr)
 
 
 def _use_navigation() -> None:

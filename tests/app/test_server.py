@@ -4,6 +4,7 @@ shares or eat the server's CPU."""
 from __future__ import annotations
 
 import gc
+import os
 import threading
 import tomllib
 
@@ -41,3 +42,15 @@ def test_after_the_models_load_a_full_garbage_collection_skips_the_libraries():
 def test_the_server_does_not_watch_source_files():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["fileWatcherType"] == "none"
+
+
+def test_native_start_up_noise_is_kept_off_the_console_and_everything_else_passes(capfd):
+    from pages._server import _native_noise_filtered
+
+    with _native_noise_filtered():
+        os.write(2, b"E0000 cuda_dnn.cc:8579] Unable to register cuDNN factory: Attempting to register factory\n")
+        os.write(2, b"W0000 computation_placer.cc:177] computation placer already registered.\n")
+        os.write(2, b"F0000 something native really went wrong\n")
+    errors = capfd.readouterr().err
+    assert "something native really went wrong" in errors
+    assert "cuDNN" not in errors and "computation placer" not in errors
