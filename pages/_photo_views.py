@@ -128,15 +128,17 @@ def faces_table(photos: Sequence[PhotoResult]) -> None:
 
 
 def downloads(photos: Sequence[PhotoResult], readable: Sequence[PhotoResult], probabilities: bool) -> None:
-    """CSV, JSON and ZIP downloads, each made when clicked, without rerunning (or greying out) the page."""
+    """CSV, JSON and ZIP downloads, none rerunning (or greying out) the page when clicked. The table and details
+    are small and made at once, so a click while the page is still drawing finds them; the ZIP of annotated
+    images is made only when clicked."""
     csv_col, json_col, zip_col = st.columns(3)
     if any(photo.faces for photo in photos):
         csv_col.download_button(
-            "Download table (CSV)", partial(export.table_csv, photos), "faces.csv", "text/csv", on_click="ignore"
+            "Download table (CSV)", export.table_csv(photos), "faces.csv", "text/csv", on_click="ignore"
         )
         json_col.download_button(
             "Download details (JSON)",
-            partial(export.table_json, photos, model_path().name),
+            export.table_json(photos, model_path().name),
             "faces.json",
             "application/json",
             on_click="ignore",
