@@ -97,8 +97,7 @@ def emotion_panel() -> None:
         session_summary()
     else:
         st.info("Press START to see how the emotions in view change over time.", icon=":material/play_circle:")
-    log, people = st.columns(2)
-    log.download_button(
+    st.download_button(
         "Download the log (CSV)",
         view.log.csv,
         "fer-live-log.csv",
@@ -107,7 +106,7 @@ def emotion_panel() -> None:
         on_click="ignore",
         help="One row per second: pictures, faces and the average probability of each emotion.",
     )
-    people.download_button(
+    st.download_button(
         "Download the people (CSV)",
         lambda: view.people.summary().to_csv(index=False),
         "fer-live-people.csv",
