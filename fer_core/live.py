@@ -41,9 +41,9 @@ _numbers = itertools.count(1)
 class LiveUpdate:
     """What one frame produced, with the stream's running totals, so the page needs nothing else.
 
-        `mean` is the faces' mean probabilities in EMOTIONS order (read-only; None without a face); `arrived` is the
-        processor's clock reading when the frame came, for the page's connection watching; `error` says why analysis
-        stopped, once it has; `people` is (person number, emotion) of each face in an analysed frame; `frames_read`
+    `mean` is the faces' mean probabilities in EMOTIONS order (read-only; None without a face); `arrived` is the
+    processor's clock reading when the frame came, for the page's connection watching; `error` says why analysis
+    stopped, once it has; `people` is (person number, emotion) of each face in an analysed frame; `frames_read`
     counts the analysed frames whose expressions the classifier read (the others only moved the boxes).
     """
 
