@@ -6,15 +6,13 @@ page without the entry script, see `_use_navigation`); every call after the firs
 
 from __future__ import annotations
 
-import contextlib
+import atexit
 import gc
 import logging
 import os
 import re
 import sys
-import tempfile
 import threading
-from collections.abc import Iterator
 
 import streamlit as st
 
@@ -25,6 +23,7 @@ def set_up_server() -> None:
     """Apply the server-wide settings, the first time it is called in this server process."""
     if _done.acquire(blocking=False):
         _quiet_the_libraries()
+        _filter_native_noise()
         _log_to_console()
         _keep_keras_between_runs()
         threading.Thread(target=_freeze_the_libraries, name="freeze-libraries", daemon=True).start()
@@ -75,39 +74,53 @@ def _freeze_the_libraries() -> None:
     collected after every run, at no cost. Importing here also spares the first visitor the libraries' load time,
     and keeps TensorFlow's start-up notes about missing GPU libraries off the console.
     """
-    with _native_noise_filtered():
-        import keras  # noqa: F401
-        import mediapipe  # noqa: F401
-        import tensorflow  # noqa: F401
+    import keras  # noqa: F401
+    import mediapipe  # noqa: F401
+    import tensorflow  # noqa: F401
+
     gc.freeze()
 
 
 _NATIVE_NOISE = re.compile(
     r"absl::InitializeLog|Unable to register cu(DNN|BLAS|FFT) factory|computation_placer|cuda_(dnn|blas|fft)\.cc"
     r"|cudart_stub|cpu_feature_guard|rebuild TensorFlow with|XNNPACK delegate|inference_feedback_manager"
-    r"|landmark_projection_calculator"
+    r"|landmark_projection_calculator|failed call to cuInit"
 )
 """Lines the native libraries write straight to the console that describe no problem on a CPU-only machine."""
 
 
-@contextlib.contextmanager
-def _native_noise_filtered() -> Iterator[None]:
-    """Catch what C++ code writes to the process's stderr (file descriptor 2, which Python's logging cannot
-    reach) and pass on every line but the known noise, once the block ends."""
+def _filter_native_noise() -> None:
+    """Pass what C++ code writes to the process's stderr (file descriptor 2, which Python's logging cannot reach)
+    through a filter for the server's whole life: every line but the known noise reaches the console.
+
+    MediaPipe writes its notes each time a graph is made (a detector range or the face mesh, first used whenever a
+    visitor needs it), so filtering only the libraries' import is not enough. At exit, the lines still in the pipe
+    are passed on before the process ends.
+    """
     sys.stderr.flush()
-    saved = os.dup(2)
-    with tempfile.TemporaryFile() as caught:
-        os.dup2(caught.fileno(), 2)
-        try:
-            yield
-        finally:
+    console = os.dup(2)
+    read_end, write_end = os.pipe()
+    os.dup2(write_end, 2)
+    os.close(write_end)
+    pipe = os.fstat(2).st_ino
+    forwarder = threading.Thread(target=_pass_on, args=(read_end, console), name="stderr-filter", daemon=True)
+    forwarder.start()
+
+    def drain() -> None:
+        if os.fstat(2).st_ino == pipe:  # else someone (a test runner's capture) has replaced it since
             sys.stderr.flush()
-            os.dup2(saved, 2)
-            os.close(saved)
-            caught.seek(0)
-            for line in caught.read().decode(errors="replace").splitlines():
-                if line.strip() and not _NATIVE_NOISE.search(line):
-                    print(line, file=sys.stderr)
+            os.dup2(console, 2)
+            forwarder.join(timeout=2)
+
+    atexit.register(drain)
+
+
+def _pass_on(read_end: int, console: int) -> None:
+    """Copy lines from the pipe to the console, leaving out _NATIVE_NOISE, until every writer has closed it."""
+    with os.fdopen(read_end, "rb") as lines, os.fdopen(console, "wb", buffering=0, closefd=False) as out:
+        for line in lines:
+            if not _NATIVE_NOISE.search(line.decode(errors="replace")):
+                out.write(line)
 
 
 def _use_navigation() -> None:
