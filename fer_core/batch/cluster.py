@@ -15,6 +15,11 @@ from ..errors import FerError
 START_ATTEMPTS = 3
 """Tries at starting a private Ray (see _start_local_ray)."""
 
+RAY_CLIENT_REFUSED = (
+    "A ray:// address is Ray Client, and Ray Data (which runs the batch) does not work through Ray Client. Run the "
+    "command on a machine of the cluster instead, with --address auto (see docs/batch.md, 'On a cluster')."
+)
+
 RAY_ENV = {"RAY_USAGE_STATS_ENABLED": "0", "TF_CPP_MIN_LOG_LEVEL": "2"}
 """Environment of every Ray worker: no usage statistics sent to Ray's makers, TensorFlow's start-up chatter off."""
 
@@ -26,7 +31,10 @@ def ray_session(address: str | None = None, workers: int | None = None) -> Itera
     With no address, a private Ray starts on this machine with `workers` CPUs (default: all) and no dashboard; it
     listens on 127.0.0.1 and is shut down on leaving. With an address, this process joins that cluster and uses
     `workers` of its CPUs (default and most: all). If Ray is already initialised here, it is used as it is.
+    A Ray Client address (ray://) is refused before anything starts: Ray Data fails through it, mid-run.
     """
+    if address and address.startswith("ray://"):
+        raise FerError(RAY_CLIENT_REFUSED)
     ray = _import_ray(local=address is None)
     started = not ray.is_initialized()
     if started and address is None:

@@ -85,7 +85,7 @@ def analyze_collection(
 
     Files already recorded in `out` are skipped, so running the same call again resumes an interrupted run. Ray
     starts here with `workers` CPUs (default: all), on 127.0.0.1, and stops at the end, unless `address` names a
-    running cluster (`auto`, `ray://HOST:10001`) or Ray is already initialised in this process. Bad files become
+    running cluster (`auto`, `HEAD:6379`) or Ray is already initialised in this process. Bad files become
     "refused" rows, never errors; Ctrl-C (KeyboardInterrupt) writes what is finished before it propagates.
     """
     if every < 1:

@@ -337,6 +337,16 @@ def test_the_command_says_how_to_go_on_after_ctrl_c(monkeypatch, capsys, tmp_pat
     assert "interrupted: 0 files are done" in capsys.readouterr().out
 
 
+def test_a_ray_client_address_is_refused_with_a_reason_before_anything_starts(capsys, tmp_path):
+    from fer_core.cli import main
+
+    address = "ray://127.0.0.1:10001"  # nothing listens there: a refusal must come before any attempt to connect
+    assert main(["batch", str(PHOTOS), "--out", str(tmp_path / "out"), "--address", address]) != 0
+    said = capsys.readouterr()
+    assert "Ray Client" in said.out + said.err and "--address auto" in said.out + said.err
+    assert "Traceback" not in said.out + said.err
+
+
 def _tree_rss(root: int) -> int:
     """Resident bytes of a process and all its descendants (Ray's own processes and workers among them), from
     /proc: the memory a batch run holds at this moment."""
