@@ -160,8 +160,8 @@ def emotion_mix(seconds: Sequence[float], shares: Mapping[str, Sequence[float]])
     figure = go.Figure()
     for emotion in EMOTIONS:
         figure.add_scatter(
-            x=list(seconds),
-            y=list(shares[emotion]),
+            x=np.asarray(seconds, float),
+            y=np.asarray(shares[emotion], float),
             name=emotion,
             mode="lines",
             stackgroup="mix",

@@ -40,6 +40,20 @@ def test_after_the_models_load_a_full_garbage_collection_skips_the_libraries():
     assert gc.get_freeze_count() > 100_000, "Streamlit's collection after every run would walk all of TensorFlow"
 
 
+def test_the_pages_libraries_are_loaded_and_frozen_with_the_rest():
+    script = """
+import gc
+import sys
+from pages._server import _freeze_the_libraries
+_freeze_the_libraries()
+walked = {id(o) for o in gc.get_objects()}
+for name in ("tensorflow", "mediapipe", "pandas", "plotly.graph_objects", "aiortc", "av"):
+    assert id(vars(sys.modules[name])) not in walked, name + " is still walked by every collection"
+"""
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
 def test_the_server_does_not_watch_source_files():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["fileWatcherType"] == "none"
