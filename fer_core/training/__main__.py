@@ -21,12 +21,14 @@ _RECIPE_FLAGS = {
     "erase": "share of faces with a random patch erased (default 0: off)",
     "vote_weight": "share of each target from the FER+ votes (default 0.5)",
     "photo_look": "share of faces made to look like real photos: blur, light, contrast (default 0: off)",
+    "edge_streaks": "share of faces given a side of repeated edge pixels, like crops past a photo's edge (default 0)",
 }
 _TO_RECIPE = {
     "peak_lr": "peak_learning_rate",
     "floor_lr": "floor_learning_rate",
     "erase": "erase_probability",
     "photo_look": "photo_probability",
+    "edge_streaks": "streak_probability",
 }
 _WHOLE = ("epochs", "batch_size", "warmup_epochs", "average_epochs")
 

@@ -13,7 +13,7 @@ TRAIN_FLAGS = {"epochs": "--epochs", "batch_size": "--batch-size", "peak_learnin
 TRAIN_FLAGS |= {"warmup_epochs": "--warmup-epochs", "average_epochs": "--average-epochs"}
 TRAIN_FLAGS |= {"floor_learning_rate": "--floor-lr", "teacher_weight": "--teacher-weight"}
 TRAIN_FLAGS |= {"erase_probability": "--erase", "votes": "--votes", "vote_weight": "--vote-weight"}
-TRAIN_FLAGS |= {"photo_probability": "--photo-look"}
+TRAIN_FLAGS |= {"photo_probability": "--photo-look", "streak_probability": "--edge-streaks"}
 """Recipe fields the train command sets; any other field that differs from the defaults needs a code change."""
 CALIBRATE_COMMAND = "python -m fer_core.training calibrate --data ../shared/data/fer2013"
 CARD_COMMAND = "python -m fer_core.training card --models models"

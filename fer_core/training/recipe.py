@@ -45,6 +45,8 @@ class Recipe:
     """Share of each training target that comes from the FER+ votes (see ferplus.crowd_targets)."""
     photo_probability: float = 0.0
     """Share of training faces made to look like faces from real photos: blur, gamma, light, contrast (photo_look)."""
+    streak_probability: float = 0.0
+    """Share of training faces given an edge streak, as a crop running past a photo's edge has (edge_streaks)."""
 
 
 def recipe_record(recipe: Recipe) -> dict:
@@ -100,6 +102,12 @@ def describe(recipe: dict) -> str:
         + (
             f", {recipe['photo_probability']:.0%} of faces softened, darkened or flattened like real photos"
             if recipe.get("photo_probability")
+            else ""
+        )
+        + (
+            f", {recipe['streak_probability']:.0%} of faces given a side of repeated edge pixels, as crops that run "
+            "past a photo's edge have"
+            if recipe.get("streak_probability")
             else ""
         )
         + (

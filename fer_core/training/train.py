@@ -21,7 +21,7 @@ from ..labels import EMOTIONS
 from ..model_files import HISTORY_FILE, MODEL_FILE, RECIPE_FILE, read_history
 from .averaging import RUNNING_AVERAGE, WeightAverage, keep_average_if_better
 from .model import as_input, build_model
-from .photo_look import photo_look
+from .photo_look import edge_streaks, photo_look
 from .recipe import Recipe, calibration_split, recipe_record, selection_metric
 from .teachers import teacher_answers
 
@@ -49,7 +49,14 @@ def train(
     model = _compiled_model(recipe, steps_per_epoch=int(np.ceil(len(train_split) / recipe.batch_size)))
     scoring = [CrowdAgreement(val_split, read_votes(recipe.votes, "val", val_split.names))] if recipe.votes else []
     model.fit(
-        ShuffledBatches(train_split.images, train_targets, recipe.batch_size, recipe.seed, recipe.photo_probability),
+        ShuffledBatches(
+            train_split.images,
+            train_targets,
+            recipe.batch_size,
+            recipe.seed,
+            recipe.photo_probability,
+            recipe.streak_probability,
+        ),
         validation_data=(as_input(val_split.images), val_targets),
         epochs=recipe.epochs,
         class_weight=class_weights(train_split.labels, recipe.class_weight_power),
@@ -145,17 +152,25 @@ class ShuffledBatches(keras.utils.PyDataset):
 
     Keras' own shuffling of in-memory arrays repeats the same order every epoch once a global seed is set (as
     training does, for reproducible weights), so every epoch would see the very same batches. With
-    `photo_probability`, that share of each batch is made to look like faces from real photos (see photo_look).
+    `photo_probability`, that share of each batch is made to look like faces from real photos (see photo_look); with
+    `streak_probability`, that share gets an edge streak (see edge_streaks).
     """
 
     def __init__(
-        self, images: np.ndarray, targets: np.ndarray, batch_size: int, seed: int, photo_probability: float = 0.0
+        self,
+        images: np.ndarray,
+        targets: np.ndarray,
+        batch_size: int,
+        seed: int,
+        photo_probability: float = 0.0,
+        streak_probability: float = 0.0,
     ) -> None:
         super().__init__()
         self.images = images
         self.targets = targets
         self.batch_size = batch_size
         self.photo_probability = photo_probability
+        self.streak_probability = streak_probability
         self._random = np.random.default_rng(seed)
         self.order = self._random.permutation(len(images))
 
@@ -165,6 +180,7 @@ class ShuffledBatches(keras.utils.PyDataset):
     def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
         chosen = self.order[index * self.batch_size : (index + 1) * self.batch_size]
         faces = photo_look(self.images[chosen], self.photo_probability, self._random)
+        faces = edge_streaks(faces, self.streak_probability, self._random)
         return faces[..., None], self.targets[chosen]
 
     def on_epoch_end(self) -> None:

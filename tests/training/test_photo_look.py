@@ -1,10 +1,11 @@
-"""Training faces made to look like real photos (fer_core.training.photo_look): only the share asked, in range."""
+"""Training faces made to look like real photos (fer_core.training.photo_look): only the share asked, in range, and
+edge streaks as crops past a photo's edge have."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from fer_core.training.photo_look import photo_look
+from fer_core.training.photo_look import edge_streaks, photo_look
 
 
 def _faces() -> np.ndarray:
@@ -29,3 +30,23 @@ def test_changed_faces_are_darker_on_average_as_real_photos_tend_to_be():
     faces = _faces()
     looked = photo_look(faces, 1.0, np.random.default_rng(2))
     assert looked.mean() < faces.mean()
+
+
+def test_an_edge_streak_repeats_the_pixels_just_inside_one_side_outwards():
+    faces = _faces().astype(np.float32)
+    streaked = edge_streaks(faces.copy(), 1.0, np.random.default_rng(3))
+    for before, after in zip(faces, streaked, strict=True):
+        sides = []
+        for turns in range(4):
+            a, b = np.rot90(after, turns), np.rot90(before, turns)
+            changed = np.flatnonzero((a != b).any(axis=0))
+            if changed.size and changed.min() == 0 and changed.max() < 10:
+                depth = changed.max() + 1
+                sides.append(bool((a[:, :depth] == a[:, depth : depth + 1]).all()))
+        assert sides == [True], "exactly one side changed, and it repeats the column inside it"
+
+
+def test_no_streak_share_leaves_faces_and_randomness_alone():
+    faces, rng = _faces().astype(np.float32), np.random.default_rng(4)
+    assert np.array_equal(edge_streaks(faces.copy(), 0.0, rng), faces)
+    assert rng.random() == np.random.default_rng(4).random(), "old recipes draw the same batches as before"
