@@ -31,7 +31,7 @@ from .track import FaceTracker, Track
 log = logging.getLogger(__name__)
 
 _READ_SLACK = 0.01
-"""Seconds early a read may come: frames arrive with jitter, and at 30 frames a second every other one is read."""
+"""Seconds early a read may come: frames arrive with jitter, and at 15 frames a second every other one is read."""
 
 _numbers = itertools.count(1)
 """Numbers the live sessions of this process, so the server log can tell concurrent streams apart."""
@@ -106,7 +106,7 @@ class LiveProcessor:
         show_probabilities: bool = True,
         queue_size: int = 256,
         clock: Callable[[], float] = time.monotonic,
-        reads_per_second: float = 15.0,
+        reads_per_second: float = 7.5,
     ) -> None:
         self.recognizer = recognizer
         self.read_every = 1.0 / reads_per_second
