@@ -112,7 +112,8 @@ async def new_live_sessions(log: Path, known: set[int], count: int, frames: int)
         if len([lines for lines in fresh.values() if lines[-1].analyzed >= frames]) >= count:
             return fresh
         if time.monotonic() > deadline:
-            raise AssertionError(f"{count} streams did not each get {frames} frames analysed: {fresh}")
+            latest = {number: f"{len(lines)} lines, last {lines[-1]}" for number, lines in fresh.items()}
+            raise AssertionError(f"{count} new streams did not each get {frames} frames analysed: {latest}")
         await asyncio.sleep(1)
 
 
