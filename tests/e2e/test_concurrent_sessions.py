@@ -73,12 +73,17 @@ def test_eight_sessions_uploading_at_once_get_the_same_faces_as_one_at_a_time(ap
 
 
 async def _streams_at_once(server, camera, streams: int, frames: int):
-    """Start `streams` streams together; once each has analysed `frames` frames (its start-up), wait for `frames`
-    more; returns each stream's (line at the end of start-up, line at the end) and each page's exception texts."""
+    """Open `streams` Live pages together and start their streams one after another (each once the one before is
+    analysed: a person presses START when the page is ready, and three connection set-ups at the same instant are
+    not what is judged); once each has analysed `frames` frames (its start-up), wait for `frames` more while all
+    run at once. Returns each stream's (line at the end of start-up, line at the end) and each page's exception
+    texts."""
     known = set(live_sessions(server.log))
     async with chromium(camera) as browser:
         pages = await asyncio.gather(*(open_page(browser, f"{server.url}/live") for _ in range(streams)))
-        await asyncio.gather(*(start_stream(page) for page in pages))
+        for count, page in enumerate(pages, start=1):
+            await start_stream(page)
+            await new_live_sessions(server.log, known, count, frames=1)
         started = await new_live_sessions(server.log, known, streams, frames=frames)
         warm = {number: lines[-1] for number, lines in started.items() if lines[-1].analyzed >= frames}
         ended = await more_live_frames(server.log, warm, frames)
