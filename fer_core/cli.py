@@ -51,7 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     batch.add_argument("--out", required=True, metavar="RESULTS", help="results folder (Parquet); rerun to resume")
     batch.add_argument("--every", type=_positive, default=1, metavar="N", help="in videos, analyse every Nth frame")
     batch.add_argument("--csv", action="store_true", help="also write faces.csv and files.csv at the end")
-    batch.add_argument("--address", help="join the Ray cluster this machine is in (auto, HEAD:6379), not a local Ray")
+    batch.add_argument(
+        "--address",
+        help="join the Ray cluster this machine is in (auto, HEAD:6379), or send the run to one (ray://HEAD:10001)",
+    )
     batch.add_argument("--workers", type=_positive, metavar="N", help="worker processes (default: every CPU)")
     _add_model_options(batch)
     batch.add_argument("--range", choices=DETECTOR_RANGES, help="detector range (default: photos auto, videos near)")

@@ -3,11 +3,13 @@
 
 sources (the files that folders, globs and list files name), analyse (one file into its rows, and the worker class
 Ray runs), results (the RESULTS folder: Parquet parts, resume, CSV), cluster (start a private Ray or join a
-cluster), pipeline (the Ray Data run: groups, map, collect) and command (the command line's progress bar and
-report). Ray is imported only when a batch runs (`ray[data]`, `pip install 'fer-core[batch]'`).
+cluster), client (send a run to a cluster through Ray Client), pipeline (the Ray Data run: groups, map, collect)
+and command (the command line's progress bar and report). Ray is imported only when a batch runs (`ray[data]`,
+`pip install 'fer-core[batch]'`).
 """
 
 from .analyse import Recognizers, analyse_file
+from .client import analyze_through_client
 from .cluster import ray_session
 from .pipeline import BatchProgress, BatchSummary, analyze_collection
 from .results import FACES_SCHEMA, FILES_SCHEMA, STATUSES, ResultsFolder
@@ -24,6 +26,7 @@ __all__ = [
     "ResultsFolder",
     "analyse_file",
     "analyze_collection",
+    "analyze_through_client",
     "find_media",
     "ray_session",
 ]

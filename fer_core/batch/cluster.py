@@ -15,9 +15,10 @@ from ..errors import FerError
 START_ATTEMPTS = 3
 """Tries at starting a private Ray (see _start_local_ray)."""
 
-RAY_CLIENT_REFUSED = (
-    "A ray:// address is Ray Client, and Ray Data (which runs the batch) does not work through Ray Client. Run the "
-    "command on a machine of the cluster instead, with --address auto (see docs/batch.md, 'On a cluster')."
+RAY_CLIENT_HERE = (
+    "A ray:// address is Ray Client, through which Ray Data (which runs the batch) does not work: give it to "
+    "fer_core.batch.analyze_through_client (as `python -m fer_core batch --address ray://...` does), which sends "
+    "the run to the cluster."
 )
 
 RAY_ENV = {"RAY_USAGE_STATS_ENABLED": "0", "TF_CPP_MIN_LOG_LEVEL": "2"}
@@ -31,11 +32,12 @@ def ray_session(address: str | None = None, workers: int | None = None) -> Itera
     With no address, a private Ray starts on this machine with `workers` CPUs (default: all) and no dashboard; it
     listens on 127.0.0.1 and is shut down on leaving. With an address, this process joins that cluster and uses
     `workers` of its CPUs (default and most: all). If Ray is already initialised here, it is used as it is.
-    A Ray Client address (ray://) is refused before anything starts: Ray Data fails through it, mid-run.
+    A Ray Client address (ray://) is refused: Ray Data fails through Ray Client, so such a run goes through
+    client.analyze_through_client, which sends it to the cluster.
     """
     if address and address.startswith("ray://"):
-        raise FerError(RAY_CLIENT_REFUSED)
-    ray = _import_ray(local=address is None)
+        raise FerError(RAY_CLIENT_HERE)
+    ray = import_ray(local=address is None)
     started = not ray.is_initialized()
     if started and address is None:
         _start_local_ray(ray, workers or os.cpu_count() or 1)
@@ -75,7 +77,7 @@ def _start_local_ray(ray, cpus: int, attempts: int = START_ATTEMPTS) -> None:
                 raise FerError(f"Ray could not start on this machine: {exc}") from exc
 
 
-def _import_ray(local: bool):
+def import_ray(local: bool):
     """Import Ray with its usage statistics off; for a private local Ray, make it take 127.0.0.1 as this node's
     address (Ray reads both settings when first imported)."""
     os.environ["RAY_USAGE_STATS_ENABLED"] = "0"

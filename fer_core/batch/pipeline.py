@@ -85,8 +85,9 @@ def analyze_collection(
 
     Files already recorded in `out` are skipped, so running the same call again resumes an interrupted run. Ray
     starts here with `workers` CPUs (default: all), on 127.0.0.1, and stops at the end, unless `address` names a
-    running cluster (`auto`, `HEAD:6379`) or Ray is already initialised in this process. Bad files become
-    "refused" rows, never errors; Ctrl-C (KeyboardInterrupt) writes what is finished before it propagates.
+    running cluster (`auto`, `HEAD:6379`; for Ray Client's `ray://HEAD:10001`, see `analyze_through_client`) or
+    Ray is already initialised in this process. Bad files become "refused" rows, never errors; Ctrl-C
+    (KeyboardInterrupt) writes what is finished before it propagates.
     """
     if every < 1:
         raise ValueError("every must be 1 or more")

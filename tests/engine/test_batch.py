@@ -269,27 +269,43 @@ while sum(node["Alive"] for node in ray.nodes()) < {count}:
     subprocess.run([sys.executable, "-c", wait], env=CLUSTER_ENV, capture_output=True, timeout=300, check=True)
 
 
-def test_a_two_node_cluster_shares_the_files(collection, tmp_path):
-    port = _free_port()
-    head = _ray_node("--head", f"--port={port}", "--node-ip-address=127.0.0.1", "--include-dashboard=false")
+def _batch_command(sources: list[str], out: Path, address: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "fer_core", "batch", *sources, "--out", str(out), "--address", address],
+        **{"cwd": ROOT, "env": CLUSTER_ENV, "capture_output": True, "text": True, "timeout": 600},
+    )
+
+
+def test_a_two_node_cluster_shares_the_files_whether_joined_or_reached_through_ray_client(collection, tmp_path):
+    port, client_port = _free_port(), _free_port()
+    head = _ray_node(
+        "--head",
+        f"--port={port}",
+        f"--ray-client-server-port={client_port}",
+        "--node-ip-address=127.0.0.1",
+        "--include-dashboard=false",
+    )
     nodes = [head]
     try:
         time.sleep(5)
         nodes.append(_ray_node(f"--address=127.0.0.1:{port}", "--node-ip-address=127.0.0.1"))
         _wait_for_nodes(port, 2)
         sources = [str(PHOTOS), str(collection / "two.mp4")]  # 8 photos and a video: work for both nodes
-        run = subprocess.run(
-            [sys.executable, "-m", "fer_core", "batch", *sources, "--out", str(tmp_path / "out")]
-            + ["--address", f"127.0.0.1:{port}"],
-            **{"cwd": ROOT, "env": CLUSTER_ENV, "capture_output": True, "text": True, "timeout": 600},
-        )
-        assert run.returncode == 0, run.stderr[-3000:]
+        joined = _batch_command(sources, tmp_path / "joined", f"127.0.0.1:{port}")
+        assert joined.returncode == 0, joined.stderr[-3000:]
+        client = _batch_command(sources, tmp_path / "client", f"ray://127.0.0.1:{client_port}")
+        assert client.returncode == 0, client.stderr[-3000:]
     finally:
         for node in reversed(nodes):
             _stop(node)
-    files = ResultsFolder(tmp_path / "out").files()
-    assert set(files["status"]) == {"analysed"} and "2 workers on 2 nodes" in run.stdout
-    assert files["node"].nunique() == 2
+    for run, out in ((joined, "joined"), (client, "client")):
+        files = ResultsFolder(tmp_path / out).files()
+        assert set(files["status"]) == {"analysed"} and "2 workers on 2 nodes" in run.stdout, out
+        assert files["node"].nunique() == 2, out
+    faces = [ResultsFolder(tmp_path / out).faces().drop(columns="node") for out in ("joined", "client")]
+    key = ["file", "frame", "person"]
+    joined_faces, client_faces = (f.sort_values(key).reset_index(drop=True) for f in faces)
+    pd.testing.assert_frame_equal(joined_faces, client_faces)
 
 
 def test_ctrl_c_keeps_the_finished_files_and_a_rerun_completes_them(local_ray, tmp_path):
@@ -337,14 +353,19 @@ def test_the_command_says_how_to_go_on_after_ctrl_c(monkeypatch, capsys, tmp_pat
     assert "interrupted: 0 files are done" in capsys.readouterr().out
 
 
-def test_a_ray_client_address_is_refused_with_a_reason_before_anything_starts(capsys, tmp_path):
+def test_a_ray_client_address_where_no_cluster_answers_says_so_without_a_traceback(capsys, tmp_path):
     from fer_core.cli import main
 
-    address = "ray://127.0.0.1:10001"  # nothing listens there: a refusal must come before any attempt to connect
+    address = f"ray://127.0.0.1:{_free_port()}"  # nothing listens there
     assert main(["batch", str(PHOTOS), "--out", str(tmp_path / "out"), "--address", address]) != 0
     said = capsys.readouterr()
-    assert "Ray Client" in said.out + said.err and "--address auto" in said.out + said.err
+    assert f"Could not reach the Ray cluster at {address}" in said.out + said.err
     assert "Traceback" not in said.out + said.err
+
+
+def test_the_python_api_points_a_ray_client_address_to_the_call_that_sends_the_run_to_the_cluster(tmp_path):
+    with pytest.raises(FerError, match="analyze_through_client"):
+        analyze_collection([str(PHOTOS)], tmp_path / "out", address="ray://127.0.0.1:10001")
 
 
 def _tree_rss(root: int) -> int:
