@@ -9,7 +9,6 @@ and command (the command line's progress bar and report). Ray is imported only w
 """
 
 from .analyse import Recognizers, analyse_file
-from .client import analyze_through_client
 from .cluster import ray_session
 from .pipeline import BatchProgress, BatchSummary, analyze_collection
 from .results import FACES_SCHEMA, FILES_SCHEMA, STATUSES, ResultsFolder
@@ -26,7 +25,6 @@ __all__ = [
     "ResultsFolder",
     "analyse_file",
     "analyze_collection",
-    "analyze_through_client",
     "find_media",
     "ray_session",
 ]

@@ -1,4 +1,4 @@
-"""A batch through Ray Client (`--address ray://HEAD:10001`): the run's driver goes to the cluster as one task.
+"""Run a batch through Ray Client (`ray://HEAD:10001`): the run's driver goes to the cluster as one task.
 
 Ray Data, which the batch runs on, does not work through Ray Client (ray-project/ray#48682: "Worker" object has
 no attribute "core_worker"), so the driver's part of the run is sent to the cluster and runs there, where it can
@@ -10,28 +10,23 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-
-import pandas as pd
+from typing import TypeVar
 
 from ..errors import FerError
 from .cluster import RAY_ENV, import_ray
-from .pipeline import BatchProgress, BatchSummary, analyze_collection
-from .results import ResultsFolder
 
 POLL_SECONDS = 0.5
 """How often the progress is asked for while the run goes on."""
 
-
-def is_ray_client(address: str | None) -> bool:
-    """Whether `address` is a Ray Client address (ray://HOST:PORT)."""
-    return bool(address) and address.startswith("ray://")
+Result = TypeVar("Result")
 
 
-def analyze_through_client(
-    address: str, run: dict, progress: Callable[[BatchProgress], None] | None = None
-) -> tuple[BatchSummary, pd.DataFrame]:
-    """Run `analyze_collection(**run)` on the cluster at `address`; returns its summary and RESULTS' status table
-    (every file, as the cluster sees it). Ctrl-C cancels the run there, once its finished files are written."""
+def run_through_client(
+    address: str, run: Callable[..., Result], kwargs: dict, progress: Callable | None = None
+) -> Result:
+    """`run(**kwargs, progress=...)` as a task on the cluster at `address`, its progress reports passed on to
+    `progress` here; returns its result. Ctrl-C cancels the task there (a KeyboardInterrupt in it) and waits
+    for it to end, so what it has finished is written."""
     ray = import_ray(local=False)
     try:
         ray.init(address=address, log_to_driver=False, runtime_env={"env_vars": RAY_ENV})
@@ -39,7 +34,7 @@ def analyze_through_client(
         raise FerError(f"Could not reach the Ray cluster at {address}: {exc}") from exc
     try:
         board = ray.remote(num_cpus=0)(ProgressBoard).remote()
-        task = ray.remote(num_cpus=0)(drive).remote(run, board)
+        task = ray.remote(num_cpus=0)(_reporting_to).remote(board, run, kwargs)
         try:
             while not ray.wait([task], timeout=POLL_SECONDS)[0]:
                 latest = ray.get(board.latest.remote())
@@ -55,20 +50,19 @@ def analyze_through_client(
         ray.shutdown()
 
 
-def drive(run: dict, board) -> tuple[BatchSummary, pd.DataFrame]:  # noqa: ANN001 - a Ray actor handle
-    """The task the cluster runs: the batch itself, its progress posted to `board`."""
-    summary = analyze_collection(**run, progress=board.post.remote)
-    return summary, ResultsFolder(run["out"]).files()
+def _reporting_to(board, run: Callable[..., Result], kwargs: dict) -> Result:  # noqa: ANN001 - a Ray actor
+    """The task the cluster runs: `run`, its progress posted to `board`."""
+    return run(**kwargs, progress=board.post.remote)
 
 
 class ProgressBoard:
-    """The latest progress of a run on the cluster, kept by a small actor for the submitting process to read."""
+    """The latest progress report of a task on the cluster, kept by a small actor for the submitting process."""
 
     def __init__(self) -> None:
-        self._latest: BatchProgress | None = None
+        self._latest = None
 
-    def post(self, progress: BatchProgress) -> None:
+    def post(self, progress: object) -> None:
         self._latest = progress
 
-    def latest(self) -> BatchProgress | None:
+    def latest(self) -> object:
         return self._latest

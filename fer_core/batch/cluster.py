@@ -15,14 +15,13 @@ from ..errors import FerError
 START_ATTEMPTS = 3
 """Tries at starting a private Ray (see _start_local_ray)."""
 
-RAY_CLIENT_HERE = (
-    "A ray:// address is Ray Client, through which Ray Data (which runs the batch) does not work: give it to "
-    "fer_core.batch.analyze_through_client (as `python -m fer_core batch --address ray://...` does), which sends "
-    "the run to the cluster."
-)
-
 RAY_ENV = {"RAY_USAGE_STATS_ENABLED": "0", "TF_CPP_MIN_LOG_LEVEL": "2"}
 """Environment of every Ray worker: no usage statistics sent to Ray's makers, TensorFlow's start-up chatter off."""
+
+
+def is_ray_client(address: str | None) -> bool:
+    """Whether `address` is Ray Client's (ray://HOST:PORT), through which a run is sent rather than joined."""
+    return bool(address) and address.startswith("ray://")
 
 
 @contextmanager
@@ -32,11 +31,10 @@ def ray_session(address: str | None = None, workers: int | None = None) -> Itera
     With no address, a private Ray starts on this machine with `workers` CPUs (default: all) and no dashboard; it
     listens on 127.0.0.1 and is shut down on leaving. With an address, this process joins that cluster and uses
     `workers` of its CPUs (default and most: all). If Ray is already initialised here, it is used as it is.
-    A Ray Client address (ray://) is refused: Ray Data fails through Ray Client, so such a run goes through
-    client.analyze_through_client, which sends it to the cluster.
+    A Ray Client address (ray://) is not for here: Ray Data fails through Ray Client (see client.py).
     """
-    if address and address.startswith("ray://"):
-        raise FerError(RAY_CLIENT_HERE)
+    if is_ray_client(address):
+        raise ValueError("a ray:// address is run through client.run_through_client, not joined")
     ray = import_ray(local=address is None)
     started = not ray.is_initialized()
     if started and address is None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .client import analyze_through_client, is_ray_client
+from .cluster import is_ray_client
 from .pipeline import BatchProgress, BatchSummary, analyze_collection
 from .results import FACES, FILES, ResultsFolder
 
@@ -22,32 +22,29 @@ SHOWN_REFUSALS = 10
 def run(args: argparse.Namespace) -> int:
     """Analyse the collection; exit code 0, 1 if RESULTS holds refused files, 130 when stopped with Ctrl-C."""
     update, close = progress_bar("analysing")
-    remote = is_ray_client(args.address)
-    run = {
-        "sources": args.sources,
-        "out": args.out,
-        "every": args.every,
-        "address": None if remote else args.address,
-        "workers": args.workers,
-        "detector_range": args.range,
-        "model": args.model,
-        "tta": args.tta,
-        "csv": args.csv,
-    }
     try:
-        if remote:
-            summary, files = analyze_through_client(args.address, run, progress=update)
-        else:
-            summary = analyze_collection(**run, progress=update)
-            files = ResultsFolder(args.out).files()
+        summary = analyze_collection(
+            args.sources,
+            args.out,
+            args.every,
+            address=args.address,
+            workers=args.workers,
+            detector_range=args.range,
+            model=args.model,
+            tta=args.tta,
+            csv=args.csv,
+            progress=update,
+        )
     except KeyboardInterrupt:
         summary = None
     finally:
         close()  # also when a FerError (say, sources that name no file) goes on to the command line's handler
     if summary is None:
+        remote = is_ray_client(args.address)  # its RESULTS is on the cluster, maybe not readable here
         done = "its finished files are" if remote else f"{len(ResultsFolder(args.out).files())} files are"
         print(f"interrupted: {done} done in {args.out}; run the same command again to go on from there.")
         return 130
+    files = summary.files
     report(summary, files)
     written = [FACES, FILES, *(["faces.csv", "files.csv"] if args.csv else [])]
     print("written to " + ", ".join(str(Path(args.out) / name) for name in written))

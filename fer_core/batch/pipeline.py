@@ -15,14 +15,16 @@ import math
 import os
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 
 from ..detect import DetectorRange
 from .analyse import BatchWorker, face_rows
-from .cluster import ray_session
+from .client import run_through_client
+from .cluster import is_ray_client, ray_session
 from .results import ResultsFolder
 from .sources import MediaFile, find_media
 
@@ -49,7 +51,8 @@ class BatchProgress:
 @dataclass(frozen=True)
 class BatchSummary:
     """What one run did: files found, already in RESULTS (skipped), finished now, faces found now, workers used,
-    the nodes they ran on, and the wall-clock seconds the analysis took."""
+    the nodes they ran on, the wall-clock seconds the analysis took, and RESULTS' status table after it (every
+    file, as the machine that wrote it sees it: a run through Ray Client writes on the cluster)."""
 
     results: Path
     found: int
@@ -59,6 +62,7 @@ class BatchSummary:
     workers: int
     nodes: tuple[str, ...]
     seconds: float
+    files: pd.DataFrame = field(repr=False, compare=False)
 
     @property
     def files_per_second(self) -> float:
@@ -85,12 +89,16 @@ def analyze_collection(
 
     Files already recorded in `out` are skipped, so running the same call again resumes an interrupted run. Ray
     starts here with `workers` CPUs (default: all), on 127.0.0.1, and stops at the end, unless `address` names a
-    running cluster (`auto`, `HEAD:6379`; for Ray Client's `ray://HEAD:10001`, see `analyze_through_client`) or
-    Ray is already initialised in this process. Bad files become "refused" rows, never errors; Ctrl-C
-    (KeyboardInterrupt) writes what is finished before it propagates.
+    running cluster (`auto`, `HEAD:6379`, or Ray Client's `ray://HEAD:10001`, which sends the whole call to the
+    cluster: the paths are then the cluster's) or Ray is already initialised in this process. Bad files become
+    "refused" rows, never errors; Ctrl-C (KeyboardInterrupt) writes what is finished before it propagates.
     """
     if every < 1:
         raise ValueError("every must be 1 or more")
+    if is_ray_client(address):
+        options = {"every": every, "workers": workers, "detector_range": detector_range, "model": model}
+        kwargs = {"sources": list(sources), "out": out, "tta": tta, "csv": csv, **options}
+        return run_through_client(address, analyze_collection, kwargs, progress)
     media = find_media(sources)
     results = ResultsFolder(out)
     done = results.open()
@@ -105,7 +113,9 @@ def analyze_collection(
         results.write_csv()
     seconds = time.perf_counter() - collector.started
     skipped, nodes = len(media) - len(todo), tuple(sorted(collector.nodes))
-    return BatchSummary(Path(out), len(media), skipped, collector.done, collector.faces, pool, nodes, seconds)
+    return BatchSummary(
+        Path(out), len(media), skipped, collector.done, collector.faces, pool, nodes, seconds, results.files()
+    )
 
 
 def _run(todo: list[MediaFile], pool: int, worker_args: dict, collector: _Collector) -> int:

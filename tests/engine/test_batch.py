@@ -363,9 +363,10 @@ def test_a_ray_client_address_where_no_cluster_answers_says_so_without_a_traceba
     assert "Traceback" not in said.out + said.err
 
 
-def test_the_python_api_points_a_ray_client_address_to_the_call_that_sends_the_run_to_the_cluster(tmp_path):
-    with pytest.raises(FerError, match="analyze_through_client"):
-        analyze_collection([str(PHOTOS)], tmp_path / "out", address="ray://127.0.0.1:10001")
+def test_the_python_api_sends_a_ray_client_run_to_the_cluster_and_says_when_none_answers(tmp_path):
+    address = f"ray://127.0.0.1:{_free_port()}"  # nothing listens there
+    with pytest.raises(FerError, match=f"Could not reach the Ray cluster at {address}"):
+        analyze_collection([str(PHOTOS)], tmp_path / "out", address=address)
 
 
 def _tree_rss(root: int) -> int:
