@@ -12,13 +12,13 @@ from fer_core.images import to_gray
 from tests.conftest import PHOTOS
 
 
-def _tilted_face(angle_degrees: float) -> Face:
-    """A synthetic face: eyes 40 px apart around (100, 100), rotated by angle_degrees."""
+def _tilted_face(angle_degrees: float, eye_distance: float = 40) -> Face:
+    """A synthetic face: eyes `eye_distance` px apart around (100, 100), rotated by angle_degrees."""
     angle = np.radians(angle_degrees)
     rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
     centre = np.array([100.0, 100.0])
     points = {"right_eye": (-20, 0), "left_eye": (20, 0), "nose": (0, 20), "mouth": (0, 42)}
-    keypoints = {k: tuple(centre + rotation @ np.array(v, float)) for k, v in points.items()}
+    keypoints = {k: tuple(centre + rotation @ np.array(v, float) * eye_distance / 40) for k, v in points.items()}
     return Face(Box(60, 60, 80, 100), 0.9, keypoints)
 
 
@@ -55,12 +55,25 @@ def test_real_photos_align_like_fer2013_crops(recognizer):
 
 @pytest.mark.parametrize("centre", [(100, 100), (12, 15), (190, 185), (-10, 100)])
 def test_aligning_from_the_face_region_gives_the_same_crop_as_from_the_whole_photo(centre):
-    """Only the face's region is turned gray (fast on big photos), faces at and past the edges included."""
+    """Only the face's region is turned gray (fast on big photos), faces at and past the edges included. (A face
+    about the crop's size, so nothing is averaged down first: see the next test.)"""
     photo = np.random.default_rng(0).integers(0, 256, (200, 220, 3), np.uint8)
-    face = _tilted_face(17)
+    face = _tilted_face(17, eye_distance=20)
     shift = np.array(centre, float) - 100
     face = Face(face.box, face.score, {k: tuple(np.array(v) + shift) for k, v in face.keypoints.items()})
     whole = cv2.warpAffine(
-        to_gray(photo), face_transform(face), (48, 48), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE
+        to_gray(photo), face_transform(face), (48, 48), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
     )
     assert np.array_equal(align_face(photo, face), whole)
+
+
+def test_a_big_face_is_averaged_into_the_crop_not_sampled_so_fine_detail_cannot_alias():
+    """Stripes 2 px wide on a face 160 px between the eyes are far finer than the crop's pixels: averaged they
+    are a flat gray, whereas reading one pixel here and there (what warpAffine alone does) gives a moire."""
+    stripes = np.where(np.arange(400) // 2 % 2, 255, 0).astype(np.uint8)
+    photo = np.repeat(np.tile(stripes, (400, 1))[..., None], 3, axis=2)
+    face = _tilted_face(0, eye_distance=160)
+    face = Face(face.box, face.score, {k: (x + 100, y + 100) for k, (x, y) in face.keypoints.items()})
+    crop = align_face(photo, face).astype(float)
+    assert abs(crop.mean() - 127.5) < 10
+    assert crop.std() < 40
