@@ -29,6 +29,9 @@ _CROP_PIXELS = 240
 """Longest side of a face's small picture: twice what a card or the overview shows, sharp on a high-density screen,
 not a whole photo's worth of pixels sent to the browser per face."""
 
+_CARD_WIDTH = 220
+"""Pixels a face's card is wide: three to a row at 1280 px, two at 800, wrapping rather than squeezing the bars."""
+
 _ORDERS = ("As in the photos", "By emotion", "Surest first")
 
 
@@ -93,9 +96,9 @@ def photo_details(photo: PhotoResult, index: int, view: View) -> None:
             "No face found. Try *Also tiny faces* under Settings, or a photo where faces look towards the camera.",
             icon=":material/face:",
         )
-    columns = st.columns(3)
+    cards = st.container(horizontal=True)
     for number, face in enumerate(photo.faces, start=1):
-        with columns[(number - 1) % 3].container(border=True):
+        with cards.container(border=True, width=_CARD_WIDTH):
             crop_col, chart_col = st.columns([1, 2])
             crop_col.image(export.face_crop(photo.rgb, face.box, longest=_CROP_PIXELS), width="stretch")
             crop_col.markdown(f"**Face {number}**")
