@@ -30,17 +30,29 @@ def test_the_default_search_finds_all_five_people_in_a_full_hd_group_photo(group
     assert len(FaceDetector().detect(rgb)) == 5
 
 
-def test_a_face_gets_the_same_answer_on_the_photos_page_whichever_search_found_it(group_photo):
+@pytest.mark.parametrize("width", [None, 1920])
+def test_a_face_gets_the_same_answer_on_the_photos_page_whichever_search_found_it(group_photo, width):
+    """The near, far and auto searches draw different first boxes for one face; the page must still name the same
+    emotions (with the same certainty) for it, at the photo's own size and at full HD."""
+    import cv2
+
     from fer_core import EmotionRecognizer
 
     rgb = load_image(group_photo)
+    if width:
+        rgb = cv2.resize(rgb, (width, round(rgb.shape[0] * width / rgb.shape[1])), interpolation=cv2.INTER_AREA)
     answers = {r: EmotionRecognizer(detector_range=r).with_tta().analyze(rgb) for r in ("near", "far", "auto")}
     for face in answers["auto"]:
         for rng in ("near", "far"):
-            same = [f for f in answers[rng] if f.box.overlap(face.box) > 0.5]
-            for other in same:
-                assert np.abs(other.vector - face.vector).max() < 0.1, (rng, face.box, other.box)
+            for other in [f for f in answers[rng] if f.box.overlap(face.box) > 0.5]:
+                assert _named(other) == _named(face), (rng, face.box, face.label, other.label)
+                assert np.abs(other.vector - face.vector).max() < 0.12, (rng, face.box, other.box)
     assert sum(len(faces) for faces in answers.values()) >= 5 + 5 + 2
+
+
+def _named(face) -> tuple[frozenset[str], bool]:
+    """What the page says of a face, order aside: the emotions it names, and whether it says it is unsure."""
+    return frozenset([face.emotion, face.runner_up] if face.uncertain else [face.emotion]), face.uncertain
 
 
 def test_far_range_finds_the_small_faces_near_range_misses(group_photo):
