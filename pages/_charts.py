@@ -12,6 +12,9 @@ from fer_core.labels import COLORS, EMOTIONS
 
 _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "template": "plotly_white"}
 
+_LEGEND_BELOW = {"orientation": "h", "y": -0.15, "yanchor": "top", "x": 0}
+"""Legends go under the chart: beside the title they overlap it in a window 800 px wide."""
+
 
 def probability_bars(probabilities: Mapping[str, float], height: int = 230) -> go.Figure:
     """Horizontal bars of one face's seven probabilities, each labelled "sad 65%" on its left: in a narrow card a
@@ -46,7 +49,7 @@ def class_distribution(counts: Mapping[str, Mapping[str, int]]) -> go.Figure:
             hovertemplate=f"{split}, %{{x}}: %{{y}} photos<extra></extra>",
         )
     figure.update_layout(barmode="group", title="Photos per emotion", yaxis_title="photos", **_LAYOUT)
-    figure.update_layout(legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"})
+    figure.update_layout(legend=_LEGEND_BELOW)
     return figure
 
 
@@ -67,7 +70,7 @@ def per_class_scores(per_class: Mapping[str, Mapping[str, float]]) -> go.Figure:
             hovertemplate=f"%{{x}}, {SCORE_WORDS[metric]}: %{{y:.0%}}<extra></extra>",
         )
     figure.update_layout(barmode="group", title="Scores per emotion", **_LAYOUT)
-    figure.update_layout(legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"})
+    figure.update_layout(legend=_LEGEND_BELOW)
     figure.update_yaxes(range=[0, 1], tickformat=".0%")
     return figure
 
@@ -128,13 +131,14 @@ def training_curves(history: Sequence[Mapping[str, float]], metric: str = "accur
     if metric == "accuracy":  # the whole scale, so the gap between the lines looks as big as it is
         figure.update_yaxes(tickformat=".0%", range=[0, 1.02])
     figure.update_layout(title=title, height=340, **_LAYOUT)
-    figure.update_layout(legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"})
+    figure.update_layout(legend={**_LEGEND_BELOW, "y": -0.4})  # under the x axis's title in this short chart
     return figure
 
 
-def reliability_diagram(bins: Sequence[Mapping], ece: float) -> go.Figure:
+def reliability_diagram(bins: Sequence[Mapping]) -> go.Figure:
     """How often it was right against how sure it was, per confidence bin, with the diagonal a model whose
-    confidence matched reality would follow; `ece` is the average gap, in the title in plain words."""
+    confidence matched reality would follow (the average gap is the report's "Confidence off by" figure). Title
+    short and legend below, so neither is cut or overlaps the bars in a window 800 px wide."""
     used = [b for b in bins if b["count"]]
     centers = [(b["lower"] + b["upper"]) / 2 for b in used]
     figure = go.Figure()
@@ -148,7 +152,8 @@ def reliability_diagram(bins: Sequence[Mapping], ece: float) -> go.Figure:
         hovertemplate="%{customdata[0]} faces it was %{customdata[1]:.0%} sure of: right %{y:.0%}<extra></extra>",
     )
     figure.add_scatter(x=[0, 1], y=[0, 1], mode="lines", name="as sure as it is right", line={"dash": "dash"})
-    figure.update_layout(title=f"How sure it was, and how often it was right (off by {ece:.1%} on average)", **_LAYOUT)
+    figure.update_layout(title="How sure it was, and how often it was right", **_LAYOUT)
+    figure.update_layout(legend=_LEGEND_BELOW)
     figure.update_xaxes(title="how sure it was", range=[0, 1], tickformat=".0%")
     figure.update_yaxes(title="how often it was right", range=[0, 1], tickformat=".0%")
     return figure

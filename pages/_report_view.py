@@ -10,25 +10,33 @@ import streamlit as st
 
 from fer_core import EMOTIONS
 from pages import _charts as charts
+from pages._ui import METRIC_WIDTH, metric_row
 
 
 def show_report(metrics: dict, key: str, expert_notes: Sequence[str] = ()) -> None:
     """Every chart of an evaluation report; `expert_notes` are added to its details for experts."""
-    cols = st.columns(4)
-    cols[0].metric("Accuracy", f"{metrics['accuracy']:.1%}", help="The share of faces whose emotion it named right.")
-    cols[1].metric(
+    row = metric_row()
+    row.metric(
+        "Accuracy",
+        f"{metrics['accuracy']:.1%}",
+        help="The share of faces whose emotion it named right.",
+        width=METRIC_WIDTH,
+    )
+    row.metric(
         "Balanced score",
         f"{metrics['macro_f1']:.1%}",
         help="Like accuracy, but every emotion counts the same, so a rare one (disgust) weighs as much as a common "
         "one (happy).",
+        width=METRIC_WIDTH,
     )
     if "expected_calibration_error" in metrics:
-        cols[2].metric(
+        row.metric(
             "Confidence off by",
             f"{metrics['expected_calibration_error']:.1%}",
             help="How far the confidence it gives is from how often it is really right, on average (lower is better).",
+            width=METRIC_WIDTH,
         )
-    cols[3].metric("Faces scored", f"{metrics.get('n_scored', 0):,}")
+    row.metric("Faces scored", f"{metrics.get('n_scored', 0):,}", width=METRIC_WIDTH)
     if "accuracy_counting_no_face_as_wrong" in metrics and metrics.get("n_no_face"):
         st.caption(
             f"Counting the {metrics['n_no_face']} photos where it found no face as wrong answers, it is right "
@@ -72,10 +80,7 @@ def _confidence(metrics: dict, key: str) -> None:
             "Each bar groups faces the model was about equally sure of and shows how often it was right. "
             "Closer to the dashed line is better."
         )
-        st.plotly_chart(
-            charts.reliability_diagram(metrics["reliability_bins"], metrics["expected_calibration_error"]),
-            key=f"{key}-reliability",
-        )
+        st.plotly_chart(charts.reliability_diagram(metrics["reliability_bins"]), key=f"{key}-reliability")
     uncertain = metrics.get("uncertain") or {}
     if uncertain.get("uncertain_share"):
         st.markdown("#### When is it unsure?")

@@ -120,6 +120,16 @@ def rtc_configuration() -> dict:
     return {"iceServers": []}
 
 
+METRIC_WIDTH = 160
+"""Pixels a headline figure (st.metric) is wide: four to a row at 1280 px, two at 800, wrapping rather than cutting
+labels such as "Balanced score" to "Balanced sc…"."""
+
+
+def metric_row():
+    """A row for headline figures of METRIC_WIDTH each, which wraps on a narrow window."""
+    return st.container(horizontal=True)
+
+
 def emotion_legend() -> None:
     """The seven emotions as coloured chips, the same colours as every box and chart."""
     chips = " ".join(
