@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from ..errors import FerError
-from .cluster import RAY_ENV, import_ray
+from .cluster import RAY_ENV, START_ATTEMPTS, import_ray
 
 POLL_SECONDS = 0.5
 """How often the progress is asked for while the run goes on."""
@@ -28,10 +28,7 @@ def run_through_client(
     `progress` here; returns its result. Ctrl-C cancels the task there (a KeyboardInterrupt in it) and waits
     for it to end, so what it has finished is written."""
     ray = import_ray(local=False)
-    try:
-        ray.init(address=address, log_to_driver=False, runtime_env={"env_vars": RAY_ENV})
-    except (ConnectionError, RuntimeError, ValueError) as exc:
-        raise FerError(f"Could not reach the Ray cluster at {address}: {exc}") from exc
+    connect(ray, address)
     try:
         board = ray.remote(num_cpus=0)(ProgressBoard).remote()
         task = ray.remote(num_cpus=0)(_reporting_to).remote(board, run, kwargs)
@@ -48,6 +45,21 @@ def run_through_client(
         return ray.get(task)
     finally:
         ray.shutdown()
+
+
+def connect(ray, address: str, attempts: int = START_ATTEMPTS) -> None:  # noqa: ANN001 - the ray module
+    """Connect to the cluster at `address` through Ray Client. The head forks a server for each client, and now and
+    then that server dies at once ("Starting Ray client server failed", its log empty); the next connection gets a
+    new one, so that is tried again, `attempts` times in all. Any other failure is reported at once."""
+    for attempt in range(1, attempts + 1):
+        try:
+            ray.init(address=address, log_to_driver=False, runtime_env={"env_vars": RAY_ENV})
+            return
+        except (ConnectionError, RuntimeError, ValueError) as exc:
+            with contextlib.suppress(Exception):
+                ray.shutdown()
+            if attempt == attempts or "Starting Ray client server failed" not in str(exc):
+                raise FerError(f"Could not reach the Ray cluster at {address}: {exc}") from exc
 
 
 def _reporting_to(board, run: Callable[..., Result], kwargs: dict) -> Result:  # noqa: ANN001 - a Ray actor

@@ -369,6 +369,36 @@ def test_the_python_api_sends_a_ray_client_run_to_the_cluster_and_says_when_none
         analyze_collection([str(PHOTOS)], tmp_path / "out", address=address)
 
 
+class _FlakyRay:
+    """Stands in for the ray module: its first `failures` init() calls fail with `error`."""
+
+    def __init__(self, failures: int, error: Exception) -> None:
+        self.failures, self.error, self.inits, self.shutdowns = failures, error, 0, 0
+
+    def init(self, **_: object) -> None:
+        self.inits += 1
+        if self.inits <= self.failures:
+            raise self.error
+
+    def shutdown(self) -> None:
+        self.shutdowns += 1
+
+
+def test_a_ray_client_server_that_dies_at_start_is_tried_again_but_other_failures_are_reported_at_once():
+    from fer_core.batch.client import connect
+
+    died = RuntimeError("Starting Ray client server failed. See ray_client_server_23000.err for detailed logs.")
+    flaky = _FlakyRay(failures=2, error=died)
+    connect(flaky, "ray://head:10001")
+    assert flaky.inits == 3 and flaky.shutdowns == 2
+    with pytest.raises(FerError, match="Could not reach the Ray cluster at ray://head:10001"):
+        connect(_FlakyRay(failures=3, error=died), "ray://head:10001")
+    refused = _FlakyRay(failures=1, error=ConnectionError("ray client connection timeout"))
+    with pytest.raises(FerError, match="connection timeout"):
+        connect(refused, "ray://head:10001")
+    assert refused.inits == 1
+
+
 def _tree_rss(root: int) -> int:
     """Resident bytes of a process and all its descendants (Ray's own processes and workers among them), from
     /proc: the memory a batch run holds at this moment."""
