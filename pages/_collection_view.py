@@ -9,7 +9,7 @@ from fer_core import EMOTIONS, FerError
 from fer_core.batch.collection import Collection, open_results, read_uploaded
 from pages import _charts as charts
 from pages._people import people_charts
-from pages._ui import METRIC_WIDTH, metric_row
+from pages._ui import headline_figures
 
 OPENED = "batch_results"
 """Session-state key of the open collection and what it was read from."""
@@ -69,11 +69,14 @@ def _open(made_from: tuple, read) -> None:  # noqa: ANN001 - a function of no ar
 
 def _show(collection: Collection) -> None:
     counts = collection.status_counts()
-    row = metric_row()
-    row.metric("Files analysed", counts["analysed"], width=METRIC_WIDTH)
-    row.metric("Without a face", counts["no face"], width=METRIC_WIDTH)
-    row.metric("Could not be used", counts["refused"], width=METRIC_WIDTH)
-    row.metric("Faces found", len(collection.faces), width=METRIC_WIDTH)
+    headline_figures(
+        [
+            ("Files analysed", counts["analysed"], None),
+            ("Without a face", counts["no face"], None),
+            ("Could not be used", counts["refused"], None),
+            ("Faces found", len(collection.faces), None),
+        ]
+    )
     if collection.faces.empty:
         st.info("No face was found in these results.", icon=":material/face:")
     else:

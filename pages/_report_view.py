@@ -10,33 +10,29 @@ import streamlit as st
 
 from fer_core import EMOTIONS
 from pages import _charts as charts
-from pages._ui import METRIC_WIDTH, metric_row
+from pages._ui import headline_figures
 
 
 def show_report(metrics: dict, key: str, expert_notes: Sequence[str] = ()) -> None:
     """Every chart of an evaluation report; `expert_notes` are added to its details for experts."""
-    row = metric_row()
-    row.metric(
-        "Accuracy",
-        f"{metrics['accuracy']:.1%}",
-        help="The share of faces whose emotion it named right.",
-        width=METRIC_WIDTH,
-    )
-    row.metric(
-        "Balanced score",
-        f"{metrics['macro_f1']:.1%}",
-        help="Like accuracy, but every emotion counts the same, so a rare one (disgust) weighs as much as a common "
-        "one (happy).",
-        width=METRIC_WIDTH,
-    )
+    figures = [
+        ("Accuracy", f"{metrics['accuracy']:.1%}", "The share of faces whose emotion it named right."),
+        (
+            "Balanced score",
+            f"{metrics['macro_f1']:.1%}",
+            "Like accuracy, but every emotion counts the same, so a rare one (disgust) weighs as much as a common "
+            "one (happy).",
+        ),
+    ]
     if "expected_calibration_error" in metrics:
-        row.metric(
-            "Confidence off by",
-            f"{metrics['expected_calibration_error']:.1%}",
-            help="How far the confidence it gives is from how often it is really right, on average (lower is better).",
-            width=METRIC_WIDTH,
+        figures.append(
+            (
+                "Confidence off by",
+                f"{metrics['expected_calibration_error']:.1%}",
+                "How far the confidence it gives is from how often it is really right, on average (lower is better).",
+            )
         )
-    row.metric("Faces scored", f"{metrics.get('n_scored', 0):,}", width=METRIC_WIDTH)
+    headline_figures([*figures, ("Faces scored", f"{metrics.get('n_scored', 0):,}", None)])
     if "accuracy_counting_no_face_as_wrong" in metrics and metrics.get("n_no_face"):
         st.caption(
             f"Counting the {metrics['n_no_face']} photos where it found no face as wrong answers, it is right "

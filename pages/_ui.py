@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -120,14 +120,16 @@ def rtc_configuration() -> dict:
     return {"iceServers": []}
 
 
-METRIC_WIDTH = 160
-"""Pixels a headline figure (st.metric) is wide: four to a row at 1280 px, two at 800, wrapping rather than cutting
-labels such as "Balanced score" to "Balanced sc…"."""
+_FIGURE_WIDTH = 160
+"""Pixels a headline figure is wide: four to a row at 1280 px, two at 800."""
 
 
-def metric_row():
-    """A row for headline figures of METRIC_WIDTH each, which wraps on a narrow window."""
-    return st.container(horizontal=True)
+def headline_figures(figures: Sequence[tuple[str, object, str | None]]) -> None:
+    """Headline figures, (label, value, help) each, in a row that wraps on a narrow window rather than cutting
+    labels such as "Balanced score" to "Balanced sc…"."""
+    row = st.container(horizontal=True)
+    for label, value, explained in figures:
+        row.metric(label, value, help=explained, width=_FIGURE_WIDTH)
 
 
 def emotion_legend() -> None:

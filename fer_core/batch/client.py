@@ -12,8 +12,7 @@ import contextlib
 from collections.abc import Callable
 from typing import TypeVar
 
-from ..errors import FerError
-from .cluster import RAY_ENV, START_ATTEMPTS, import_ray
+from .cluster import RAY_ENV, START_ATTEMPTS, import_ray, init_ray
 
 POLL_SECONDS = 0.5
 """How often the progress is asked for while the run goes on."""
@@ -51,15 +50,15 @@ def connect(ray, address: str, attempts: int = START_ATTEMPTS) -> None:  # noqa:
     """Connect to the cluster at `address` through Ray Client. The head forks a server for each client, and now and
     then that server dies at once ("Starting Ray client server failed", its log empty); the next connection gets a
     new one, so that is tried again, `attempts` times in all. Any other failure is reported at once."""
-    for attempt in range(1, attempts + 1):
-        try:
-            ray.init(address=address, log_to_driver=False, runtime_env={"env_vars": RAY_ENV})
-            return
-        except (ConnectionError, RuntimeError, ValueError) as exc:
-            with contextlib.suppress(Exception):
-                ray.shutdown()
-            if attempt == attempts or "Starting Ray client server failed" not in str(exc):
-                raise FerError(f"Could not reach the Ray cluster at {address}: {exc}") from exc
+    init_ray(
+        ray,
+        f"Could not reach the Ray cluster at {address}",
+        passing="Starting Ray client server failed",
+        attempts=attempts,
+        address=address,
+        log_to_driver=False,
+        runtime_env={"env_vars": RAY_ENV},
+    )
 
 
 def _reporting_to(board, run: Callable[..., Result], kwargs: dict) -> Result:  # noqa: ANN001 - a Ray actor

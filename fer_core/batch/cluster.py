@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from ..errors import FerError
 
 START_ATTEMPTS = 3
-"""Tries at starting a private Ray (see _start_local_ray)."""
+"""Tries at starting Ray when its failure is a known passing one (see init_ray)."""
 
 RAY_ENV = {"RAY_USAGE_STATS_ENABLED": "0", "TF_CPP_MIN_LOG_LEVEL": "2"}
 """Environment of every Ray worker: no usage statistics sent to Ray's makers, TensorFlow's start-up chatter off."""
@@ -40,10 +40,14 @@ def ray_session(address: str | None = None, workers: int | None = None) -> Itera
     if started and address is None:
         _start_local_ray(ray, workers or os.cpu_count() or 1)
     elif started:
-        try:
-            ray.init(address=address, configure_logging=False, log_to_driver=False, runtime_env={"env_vars": RAY_ENV})
-        except (ConnectionError, RuntimeError, ValueError) as exc:
-            raise FerError(f"Could not join the Ray cluster at {address}: {exc}") from exc
+        init_ray(
+            ray,
+            f"Could not join the Ray cluster at {address}",
+            address=address,
+            configure_logging=False,
+            log_to_driver=False,
+            runtime_env={"env_vars": RAY_ENV},
+        )
     try:
         cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
         yield min(workers or cpus, cpus)
@@ -52,27 +56,38 @@ def ray_session(address: str | None = None, workers: int | None = None) -> Itera
             ray.shutdown()
 
 
-def _start_local_ray(ray, cpus: int, attempts: int = START_ATTEMPTS) -> None:
+def _start_local_ray(ray, cpus: int) -> None:
     """Start a private Ray here: `cpus` CPUs, no dashboard, workers' output kept in Ray's log files (not on the
     terminal, where the progress bar is). On a machine too busy for Ray's raylet to hear from its agents within its
-    fixed 15 seconds, start-up fails; it is tried again, `attempts` times in all."""
+    fixed 15 seconds, start-up fails ("timed out during startup"), so that is tried again."""
+    init_ray(
+        ray,
+        "Ray could not start on this machine",
+        passing="timed out during startup",
+        address="local",  # a new Ray, even where `ray start` left its address for others to join
+        num_cpus=cpus,
+        include_dashboard=False,
+        configure_logging=False,
+        log_to_driver=False,
+        runtime_env={"env_vars": RAY_ENV},
+    )
+
+
+def init_ray(ray, failure: str, passing: str | None = None, attempts: int = START_ATTEMPTS, **options) -> None:  # noqa: ANN001 - the ray module
+    """`ray.init(**options)`; a failure whose message holds `passing` is tried again, `attempts` times in all, and
+    any other (or the last) becomes a FerError that starts with `failure`. Ctrl-C while starting stops what did
+    start and goes on up."""
     for attempt in range(1, attempts + 1):
         try:
-            ray.init(
-                address="local",  # a new Ray, even where `ray start` left its address for others to join
-                num_cpus=cpus,
-                include_dashboard=False,
-                configure_logging=False,
-                log_to_driver=False,
-                runtime_env={"env_vars": RAY_ENV},
-            )
+            ray.init(**options)
             return
-        except BaseException as exc:  # Ctrl-C while starting included: stop what did start
-            ray.shutdown()
+        except BaseException as exc:
+            with suppress(Exception):
+                ray.shutdown()
             if not isinstance(exc, Exception):
                 raise
-            if attempt == attempts or "timed out during startup" not in str(exc):
-                raise FerError(f"Ray could not start on this machine: {exc}") from exc
+            if attempt == attempts or passing is None or passing not in str(exc):
+                raise FerError(f"{failure}: {exc}") from exc
 
 
 def import_ray(local: bool):
