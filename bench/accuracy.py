@@ -13,12 +13,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shlex
 import sys
 import time
-import zlib
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+from bench.people import HALVES, most_photographed, person_halves, person_split  # noqa: E402
 from bench.speed import median_ms  # noqa: E402
 from fer_core import EMOTIONS, EmotionRecognizer, InvalidImageError, load_image  # noqa: E402
 from fer_core.align import align_face  # noqa: E402
@@ -40,35 +38,10 @@ from fer_core.labels import IMAGE_SIZE  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
 N_VIEWS = 12
-HALVES = ("tune", "report")
-PERSON_RULE = "person = file stem without its trailing _NNNN; half = zlib.crc32(person.encode()) % 2: 0 tune, 1 report"
 CROWD_RULE = (
     f"FER+ majority: one of the seven emotions has >= {MAJORITY} of 10 votes and more than any other answer; "
     "ties, no majority, and majorities for contempt/unknown/not_face left out"
 )
-
-
-def person_of(file_name: str) -> str:
-    """`angry/Al_Gore_0002.jpg` -> `Al_Gore`: the file stem with its trailing `_NNNN` removed."""
-    return re.sub(r"_\d+$", "", Path(file_name).stem)
-
-
-def half_of(person: str) -> str:
-    """The half ("tune" or "report") a person's photos belong to: zlib.crc32 of the name, modulo 2."""
-    return HALVES[zlib.crc32(person.encode()) % 2]
-
-
-def person_halves(names: Sequence[str]) -> np.ndarray:
-    """(N,) the half of each file's person, as strings (see half_of)."""
-    return np.array([half_of(person_of(name)) for name in names], dtype=object)
-
-
-def person_split(names: Sequence[str]) -> dict:
-    """The rule, photos and people per half, and the people found in both halves (none, by construction)."""
-    halves = person_halves(names)
-    people = {half: {person_of(n) for n, h in zip(names, halves, strict=True) if h == half} for half in HALVES}
-    split: dict = {half: {"photos": int((halves == half).sum()), "people": len(people[half])} for half in HALVES}
-    return split | {"rule": PERSON_RULE, "people_in_both": sorted(set.intersection(*people.values()))}
 
 
 def view_probabilities(classifier: EmotionClassifier, faces: np.ndarray, chunk: int = 256) -> np.ndarray:
@@ -184,6 +157,9 @@ def wild_report(classifier: EmotionClassifier, photos: PhotoFaces) -> dict:
         report[mode] = {"all": scores(labels, probabilities)}
         for half in HALVES:
             report[mode][half] = scores(labels[halves == half], probabilities[halves == half])
+        report.setdefault("most_photographed", {})[mode] = most_photographed(
+            photos.names, labels, probabilities.argmax(axis=1)
+        )
     return report
 
 

@@ -46,6 +46,15 @@ def show_accuracy(report: dict) -> None:
         st.dataframe(table, column_config=dict.fromkeys(table.columns[1:], percent))
         st.caption(
             f"Macro-F1 {wild_photos['macro_f1']:.2f} with 12 views, {wild['single']['all']['macro_f1']:.2f} with one "
-            f"look; {len(wild['no_face'])} of {wild['n_photos']} photos had no face found. Figures from "
-            f"`{report['command']}` on {report['date'][:10]}."
+            f"look; {len(wild['no_face'])} of {wild['n_photos']} photos had no face found.{_many_photos(wild)} "
+            f"Figures from `{report['command']}` on {report['date'][:10]}."
         )
+
+
+def _many_photos(wild: dict) -> str:
+    """Sentences on the people with many of the photos, whose faces can sway a small set's score."""
+    return "".join(
+        f" {person['faces']} faces are one person ({person['person'].replace('_', ' ')}): right on "
+        f"{person['accuracy']:.0%} of them, on {person['accuracy_without']:.0%} of everyone else's."
+        for person in wild.get("most_photographed", {}).get("tta12", [])
+    )

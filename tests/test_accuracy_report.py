@@ -1,10 +1,9 @@
-"""bench/accuracy.py's pure parts: the person split, scores against the crowd, and the single/12-view derivation."""
+"""bench/accuracy.py's pure parts: scores against the crowd, and the single/12-view derivation."""
 
 from __future__ import annotations
 
 import importlib.util
 import sys
-import zlib
 from pathlib import Path
 
 import numpy as np
@@ -26,27 +25,6 @@ def accuracy():
     sys.modules[spec.name] = module  # dataclasses look their module up while the script is executed
     spec.loader.exec_module(module)
     return module
-
-
-def test_a_person_is_the_file_stem_without_its_trailing_number(accuracy):
-    assert accuracy.person_of("angry/Al_Gore_0002.jpg") == "Al_Gore"
-    assert accuracy.person_of("George_W_Bush_0123.png") == "George_W_Bush"
-    assert accuracy.person_of("happy/Madonna.jpg") == "Madonna"
-    assert accuracy.half_of("Al_Gore") == ("tune", "report")[zlib.crc32(b"Al_Gore") % 2]
-
-
-def test_the_person_split_keeps_each_person_in_one_half(accuracy):
-    people = [f"Person_{i}" for i in range(40)]
-    names = [f"{emotion}/{person}_{n:04d}.jpg" for person in people for n, emotion in enumerate(EMOTIONS)]
-    halves = accuracy.person_halves(names)
-    for person in people:
-        assert len({h for name, h in zip(names, halves, strict=True) if accuracy.person_of(name) == person}) == 1
-    split = accuracy.person_split(names)
-    assert split["people_in_both"] == []
-    assert split["tune"]["photos"] + split["report"]["photos"] == len(names)
-    assert split["tune"]["people"] + split["report"]["people"] == len(people)
-    assert min(split["tune"]["people"], split["report"]["people"]) > 0
-    assert "crc32" in split["rule"]
 
 
 def test_crowd_accuracy_ignores_faces_without_a_majority(accuracy):

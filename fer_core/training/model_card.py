@@ -123,6 +123,12 @@ def _agreement_lines(report: dict | None) -> list[str]:
         f"{len(wild['no_face'])} of {wild['n_photos']} photos had no face found. wild_dev labels come from one student "
         "per photo and are noisy; the held-out half (split by person) was never used to choose anything.",
     ]
+    for person in wild.get("most_photographed", {}).get("tta12", []):
+        lines.append(
+            f"{person['faces']} of its faces ({person['share']:.0%}) are one person, {person['person']} "
+            f"({person['half']} half): {person['accuracy']:.0%} right on them, {person['accuracy_without']:.0%} on "
+            "everyone else's (12 views)."
+        )
     return lines
 
 

@@ -90,6 +90,7 @@ def test_dashboard_shows_agreement_with_people_and_real_photos_from_the_accuracy
         "Matches the label",
         "On real photos",
     ]
+    assert "faces are one person (" in _texts(at.caption), "whose photos sway the real-photo score, said plainly"
 
 
 def test_the_confusion_matrix_can_show_shares_instead_of_counts(model_dir):

@@ -161,6 +161,18 @@ def _accuracy_report() -> dict:
             "no_face": ["x.jpg"],
             "single": {"all": photos, "report": photos},
             "tta12": {"all": photos, "report": photos},
+            "most_photographed": {
+                "tta12": [
+                    {
+                        "person": "Ann",
+                        "half": "tune",
+                        "faces": 3,
+                        "share": 0.3,
+                        "accuracy": 0.33,
+                        "accuracy_without": 0.71,
+                    }
+                ]
+            },
         },
         "speed": {"batch1_ms": 2.5, "batch1_tta12_ms": 16.0, "cpus": 2},
     }
@@ -176,6 +188,7 @@ def test_card_summarises_agreement_with_the_crowd_and_real_photos_from_the_accur
     assert "| val: accuracy against the FER+ crowd majority (90 faces) | 81.23% | 81.23% |" in card
     assert "| wild_dev real photos, the held-out half (10 faces): accuracy / macro-F1 | 60.00% / 0.550 |" in card
     assert "| classifier time per face (batch 1, 2 CPU cores) | 2.5 ms | 16.0 ms |" in card
+    assert "3 of its faces (30%) are one person, Ann (tune half): 33% right on them, 71% on everyone else's" in card
 
 
 def test_card_says_a_model_trained_on_crowd_votes_was_chosen_by_agreement_with_the_crowd(tmp_path, recognizer):
