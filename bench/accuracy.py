@@ -152,14 +152,13 @@ def wild_report(classifier: EmotionClassifier, photos: PhotoFaces) -> dict:
         "no_face": photos.no_face,
         "unreadable": photos.unreadable,
         "person_split": split,
+        "most_photographed": {},
     }
     for mode, probabilities in single_and_tta(view_probabilities(classifier, crops)).items():
         report[mode] = {"all": scores(labels, probabilities)}
         for half in HALVES:
             report[mode][half] = scores(labels[halves == half], probabilities[halves == half])
-        report.setdefault("most_photographed", {})[mode] = most_photographed(
-            photos.names, labels, probabilities.argmax(axis=1)
-        )
+        report["most_photographed"][mode] = most_photographed(photos.names, labels, probabilities.argmax(axis=1))
     return report
 
 
